@@ -1,0 +1,69 @@
+"""The base coordinator every vendor's coordinators derive from."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from datetime import timedelta
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api.exceptions import ApiAuthError, ApiError, ApiProtocolError, ApiTimeoutError
+from .const import DOMAIN, LOGGER
+from .vendor_spec import HomeEnergyCloudConfigEntry
+
+
+def update_failed_key(err: ApiError) -> str:
+    """The translation key that explains a client error to the user."""
+    if isinstance(err, ApiTimeoutError):
+        return "cloud_timeout"
+    if isinstance(err, ApiProtocolError):
+        return "cloud_bad_reply"
+    return "cloud_unavailable"
+
+
+class HomeEnergyCloudCoordinator[_DataT](DataUpdateCoordinator[_DataT]):
+    """Polls one vendor account and turns client errors into Home Assistant's.
+
+    Subclasses implement :meth:`_async_fetch` with client calls only; an auth error becomes a
+    reauth request, any other client error a translated ``UpdateFailed`` (logged once by the
+    base class when the cloud goes away and once when it returns).
+    """
+
+    config_entry: HomeEnergyCloudConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: HomeEnergyCloudConfigEntry,
+        *,
+        name: str,
+        update_interval: timedelta | None,
+    ) -> None:
+        """Bind the coordinator to its entry (required from Home Assistant 2026.8)."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{name} ({entry.title})",
+            update_interval=update_interval,
+        )
+
+    @abstractmethod
+    async def _async_fetch(self) -> _DataT:
+        """Read the account's current data from the cloud."""
+
+    async def _async_update_data(self) -> _DataT:
+        try:
+            return await self._async_fetch()
+        except ApiAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except ApiError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key=update_failed_key(err),
+                translation_placeholders={"error": str(err)},
+            ) from err

@@ -1,0 +1,176 @@
+"""Electra Smart coordinators: telemetry every minute, the unit list and the timers hourly."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo, format_mac
+from homeassistant.util import dt as dt_util
+
+from ..api.electra import ElectraClient, ElectraDevice, ElectraTelemetry, ElectraTimers
+from ..api.exceptions import ApiAuthError, ApiError
+from ..const import DOMAIN, LOGGER
+from ..coordinator import HomeEnergyCloudCoordinator
+from ..vendor_spec import HomeEnergyCloudConfigEntry, VendorRuntime
+from .const import DEVICES_INTERVAL, TELEMETRY_INTERVAL, TIMERS_INTERVAL, VENDOR_KEY
+
+
+@dataclass(frozen=True)
+class ElectraData:
+    """The account's units and each one's latest telemetry (None: the last read failed)."""
+
+    devices: Mapping[int, ElectraDevice]
+    telemetry: Mapping[int, ElectraTelemetry | None] = field(default_factory=dict)
+
+
+def device_unique_id(device: ElectraDevice) -> str:
+    """Stable id of a unit: its MAC survives re-adding the unit in the app; the cloud id does not."""
+    mac = format_mac(device.mac) if device.mac else ""
+    return f"{VENDOR_KEY}_{mac or device.id}"
+
+
+def device_info(device: ElectraDevice) -> DeviceInfo:
+    """The device registry record of one unit."""
+    info = DeviceInfo(
+        identifiers={(DOMAIN, device_unique_id(device))},
+        name=device.name or f"Air conditioner {device.id}",
+        manufacturer=device.manufacturer or "Electra",
+        model=device.model,
+        sw_version=device.firmware,
+        serial_number=device.serial,
+    )
+    if device.mac:
+        info["connections"] = {(CONNECTION_NETWORK_MAC, format_mac(device.mac))}
+    return info
+
+
+async def _gather_per_device[_T](
+    calls: Mapping[int, asyncio.Future[_T] | asyncio.Task[_T]],
+) -> tuple[dict[int, _T | None], list[ApiError]]:
+    """Results per unit: a failing unit gets None; an auth error aborts everything."""
+    results = await asyncio.gather(*calls.values(), return_exceptions=True)
+    values: dict[int, _T | None] = {}
+    errors: list[ApiError] = []
+    for device_id, result in zip(calls, results, strict=True):
+        if isinstance(result, ApiAuthError):
+            raise result
+        if isinstance(result, ApiError):
+            errors.append(result)
+            values[device_id] = None
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            values[device_id] = result
+    return values, errors
+
+
+class ElectraCoordinator(HomeEnergyCloudCoordinator[ElectraData]):
+    """One per account: one GET_LAST_TELEMETRY per unit per cycle, GET_DEVICES hourly."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry, client: ElectraClient
+    ) -> None:
+        """Poll at the rate the vendor asked for."""
+        super().__init__(hass, entry, name="Electra Smart", update_interval=TELEMETRY_INTERVAL)
+        self.client = client
+        self._devices: dict[int, ElectraDevice] | None = None
+        self._devices_fetched: datetime | None = None
+
+    async def _async_fetch(self) -> ElectraData:
+        now = dt_util.utcnow()
+        if (
+            self._devices is None
+            or self._devices_fetched is None
+            or now - self._devices_fetched >= DEVICES_INTERVAL
+        ):
+            self._devices = {device.id: device for device in await self.client.get_devices()}
+            self._devices_fetched = now
+            self._remove_stale_devices(self._devices.values())
+        if not self._devices:
+            return ElectraData(devices={})
+        telemetry, errors = await _gather_per_device(
+            {
+                device_id: asyncio.ensure_future(self.client.get_telemetry(device_id))
+                for device_id in self._devices
+            }
+        )
+        if errors and len(errors) == len(self._devices):
+            # Nothing could be read: the cloud is down for us, not one unit.
+            raise errors[0]
+        for error in errors:
+            LOGGER.debug("Electra unit read failed: %s", error)
+        return ElectraData(devices=self._devices, telemetry=telemetry)
+
+    def _remove_stale_devices(self, devices: Iterable[ElectraDevice]) -> None:
+        """Drop registry devices of units the account no longer lists."""
+        current = {device_unique_id(device) for device in devices}
+        registry = dr.async_get(self.hass)
+        for entry in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            ours = {ident for domain, ident in entry.identifiers if domain == DOMAIN}
+            if ours and not ours & current:
+                LOGGER.info("Removing %s: the Electra account no longer lists it", entry.name)
+                registry.async_remove_device(entry.id)
+
+    def known_unique_ids(self) -> set[str]:
+        """Device unique ids of the units the account lists now."""
+        return {device_unique_id(device) for device in (self._devices or {}).values()}
+
+    async def async_set_state(self, device_id: int, changes: Mapping[str, str | int]) -> None:
+        """Send changes to a unit; whatever happens, publish the unit's latest known state."""
+        try:
+            await self.client.set_state(device_id, changes)
+        finally:
+            latest = self.client.get_state(device_id)
+            if latest is not None and self.data is not None:
+                self.async_set_updated_data(
+                    replace(self.data, telemetry={**self.data.telemetry, device_id: latest})
+                )
+
+
+class ElectraTimersCoordinator(HomeEnergyCloudCoordinator[dict[int, ElectraTimers | None]]):
+    """The cloud-side timers of every unit: read hourly and right after each change."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: HomeEnergyCloudConfigEntry,
+        client: ElectraClient,
+        devices: ElectraCoordinator,
+    ) -> None:
+        """Follow the unit list of the telemetry coordinator."""
+        super().__init__(hass, entry, name="Electra Smart timers", update_interval=TIMERS_INTERVAL)
+        self.client = client
+        self._devices = devices
+
+    async def _async_fetch(self) -> dict[int, ElectraTimers | None]:
+        device_ids = list(self._devices.data.devices) if self._devices.data else []
+        if not device_ids:
+            return {}
+        timers, errors = await _gather_per_device(
+            {
+                device_id: asyncio.ensure_future(self.client.get_timers(device_id))
+                for device_id in device_ids
+            }
+        )
+        if errors and len(errors) == len(device_ids):
+            raise errors[0]
+        return timers
+
+    async def async_refresh_device(self, device_id: int) -> None:
+        """Re-read one unit's timers (after a change); the others keep their data."""
+        timers = await self.client.get_timers(device_id)
+        self.async_set_updated_data({**(self.data or {}), device_id: timers})
+
+
+@dataclass(kw_only=True)
+class ElectraRuntime(VendorRuntime):
+    """``entry.runtime_data`` of an Electra Smart account."""
+
+    client: ElectraClient
+    coordinator: ElectraCoordinator
+    timers: ElectraTimersCoordinator

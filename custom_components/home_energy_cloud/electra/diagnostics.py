@@ -1,0 +1,48 @@
+"""Electra Smart diagnostics (redacted by the caller with REDACT_KEYS)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceEntry
+
+from ..const import DOMAIN
+from ..vendor_spec import HomeEnergyCloudConfigEntry
+from .coordinator import device_unique_id
+from .entity import electra_runtime
+
+
+def _unit(runtime: Any, device_id: int) -> dict[str, Any]:
+    device = runtime.coordinator.data.devices[device_id]
+    telemetry = runtime.coordinator.data.telemetry.get(device_id)
+    timers = (runtime.timers.data or {}).get(device_id)
+    return {
+        "device": device.raw,
+        "telemetry": asdict(telemetry) if telemetry else None,
+        "timers": asdict(timers) if timers else None,
+    }
+
+
+async def async_get_diagnostics(
+    hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry
+) -> dict[str, Any]:
+    """Every unit's device record, telemetry and timers, plus the client's counters."""
+    runtime = electra_runtime(entry)
+    return {
+        "last_update_success": runtime.coordinator.last_update_success,
+        "client": asdict(runtime.client.stats),
+        "units": [_unit(runtime, device_id) for device_id in runtime.coordinator.data.devices],
+    }
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry, device: DeviceEntry
+) -> dict[str, Any]:
+    """One unit's device record, telemetry and timers."""
+    runtime = electra_runtime(entry)
+    for device_id, unit in runtime.coordinator.data.devices.items():
+        if (DOMAIN, device_unique_id(unit)) in device.identifiers:
+            return _unit(runtime, device_id)
+    return {}

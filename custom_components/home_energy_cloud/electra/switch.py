@@ -1,0 +1,137 @@
+"""Electra Smart switches: unit features (where the unit has them) and timers on/off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..api.electra import ElectraDevice, ElectraTelemetry
+from ..api.exceptions import ApiError
+from ..const import DOMAIN
+from ..coordinator import update_failed_key
+from ..entity import HomeEnergyCloudEntity
+from ..vendor_spec import HomeEnergyCloudConfigEntry
+from .const import IFEEL, OFF, ON, SHABAT, SLEEP, TURBO
+from .coordinator import ElectraTimersCoordinator, device_info, device_unique_id
+from .entity import ElectraEntity, add_entities_as_units_appear, electra_runtime
+from .state import switch_is_on
+
+
+@dataclass(frozen=True, kw_only=True)
+class ElectraSwitchDescription(SwitchEntityDescription):
+    """A unit feature toggled through one ON/OFF OPER key."""
+
+    oper_key: str
+    value_fn: Callable[[dict[str, Any]], bool | None]
+
+
+def _flag(key: str) -> ElectraSwitchDescription:
+    return ElectraSwitchDescription(
+        key=key.lower(),
+        translation_key=key.lower(),
+        oper_key=key,
+        value_fn=lambda oper: switch_is_on(oper, key),
+    )
+
+
+FEATURE_SWITCHES: tuple[ElectraSwitchDescription, ...] = (
+    _flag(IFEEL),
+    _flag(SLEEP),
+    _flag(TURBO),
+    _flag(SHABAT),
+)
+TIMERS_SWITCH = SwitchEntityDescription(
+    key="timers_enabled", translation_key="timers_enabled", entity_category=EntityCategory.CONFIG
+)
+
+
+async def async_setup_switches(
+    hass: HomeAssistant,
+    entry: HomeEnergyCloudConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the switches each unit supports, as soon as it reports its keys."""
+    runtime = electra_runtime(entry)
+
+    def build(device: ElectraDevice, telemetry: ElectraTelemetry | None) -> list[Entity]:
+        oper = (telemetry.oper if telemetry else None) or {}
+        entities: list[Entity] = [ElectraTimersSwitch(runtime.timers, device)]
+        entities.extend(
+            ElectraFeatureSwitch(runtime.coordinator, description, device)
+            for description in FEATURE_SWITCHES
+            if description.oper_key in oper
+        )
+        return entities
+
+    add_entities_as_units_appear(entry, async_add_entities, build)
+
+
+class ElectraFeatureSwitch(ElectraEntity, SwitchEntity):
+    """iFeel, Sleep, Turbo or Shabat."""
+
+    entity_description: ElectraSwitchDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """The flag's state (pending changes included)."""
+        return self.entity_description.value_fn(self.oper)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch the feature on."""
+        await self.async_apply({self.entity_description.oper_key: ON})
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch the feature off."""
+        await self.async_apply({self.entity_description.oper_key: OFF})
+
+
+class ElectraTimersSwitch(HomeEnergyCloudEntity[ElectraTimersCoordinator], SwitchEntity):
+    """Whether the unit's cloud timers run at all (the app's "timers on")."""
+
+    def __init__(self, coordinator: ElectraTimersCoordinator, device: ElectraDevice) -> None:
+        """Create the timers switch of one unit."""
+        super().__init__(
+            coordinator,
+            TIMERS_SWITCH,
+            device_unique_id=device_unique_id(device),
+            device_info=device_info(device),
+        )
+        self.device_id = device.id
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while this unit's timers could not be read."""
+        return super().available and (self.coordinator.data or {}).get(self.device_id) is not None
+
+    @property
+    def is_on(self) -> bool | None:
+        """The unit's timers flag."""
+        timers = (self.coordinator.data or {}).get(self.device_id)
+        return timers.enabled if timers else None
+
+    async def _set(self, enabled: bool) -> None:
+        try:
+            await self.coordinator.client.set_timers_enabled(self.device_id, enabled)
+            await self.coordinator.async_refresh_device(self.device_id)
+        except ApiError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=update_failed_key(err),
+                translation_placeholders={"error": str(err)},
+            ) from err
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Let the unit's timers run."""
+        await self._set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Suspend all of the unit's timers."""
+        await self._set(False)

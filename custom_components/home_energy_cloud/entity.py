@@ -1,0 +1,35 @@
+"""The base entity every vendor's entities derive from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
+
+
+class HomeEnergyCloudEntity[_CoordinatorT: DataUpdateCoordinator[Any]](
+    CoordinatorEntity[_CoordinatorT]
+):
+    """A coordinator entity named by translation key and attached to a vendor device.
+
+    ``unique_id`` is ``<device unique id>_<description key>``; device unique ids carry the vendor
+    prefix, so two vendors never collide inside the one domain.
+    """
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: _CoordinatorT,
+        description: EntityDescription,
+        *,
+        device_unique_id: str,
+        device_info: DeviceInfo,
+    ) -> None:
+        """Attach the entity to its device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._attr_unique_id = f"{device_unique_id}_{description.key}"
+        self._attr_device_info = device_info

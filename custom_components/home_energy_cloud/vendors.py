@@ -1,0 +1,16 @@
+"""The vendor registry: what the config-flow menu offers and which platforms an entry loads.
+
+Only vendors that work end to end are registered; adding one is adding its record here.
+"""
+
+from __future__ import annotations
+
+from .electra import ELECTRA
+from .vendor_spec import VendorSpec
+
+VENDORS: dict[str, VendorSpec] = {spec.key: spec for spec in (ELECTRA,)}
+
+
+def get_vendor(key: object) -> VendorSpec | None:
+    """The registered vendor for an ``entry.data`` value, or None if it is unknown."""
+    return VENDORS.get(key) if isinstance(key, str) else None

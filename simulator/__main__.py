@@ -1,0 +1,35 @@
+"""``python -m simulator``: serve every vendor cloud until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+
+from .server import Simulator
+
+
+async def _serve(host: str, port: int) -> None:
+    simulator = Simulator()
+    root = await simulator.start(host, port)
+    print(f"Simulator control API: {root}/_sim", flush=True)
+    for key in simulator.vendors:
+        print(f"{key} base URL: {simulator.base_url(key)}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await simulator.stop()
+
+
+def main() -> None:
+    """Parse the command line and serve."""
+    parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    parser.add_argument("--port", type=int, default=8300, help="port to bind; 0 picks a free one")
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(args.host, args.port))
+
+
+if __name__ == "__main__":
+    main()
