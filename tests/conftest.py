@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
+import contextlib
+from dataclasses import replace
+from functools import partial
 from unittest.mock import patch
 
+import aiohttp
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.home_energy_cloud.api.electra import ElectraClient, generate_imei
+from custom_components.home_energy_cloud.const import CONF_BASE_URL, CONF_VENDOR, DOMAIN
+from custom_components.home_energy_cloud.electra import ELECTRA
 from simulator import SimClock, Simulator
+from simulator.electra import PRIMARY_PHONE, ElectraCloud
 
 
 @pytest.fixture(autouse=True)
@@ -40,3 +51,83 @@ async def simulator(socket_enabled: None, sim_clock: SimClock) -> AsyncGenerator
         yield sim
     finally:
         await sim.stop()
+
+
+# --- Electra Smart -------------------------------------------------------------------------------
+
+ELECTRA_PHONE = PRIMARY_PHONE
+
+
+@pytest.fixture
+def electra_client_timing(sim_clock: SimClock) -> Generator[None]:
+    """Clients the integration builds share the simulator's clock and skip real-time waits.
+
+    Time passing is the one thing the simulator cannot do for the client; everything else the
+    client does is real (loopback HTTP to the simulator).
+    """
+    fast_client = partial(
+        ElectraClient, clock=sim_clock.monotonic, confirm_delay=0, merge_window=0.05
+    )
+    with patch("custom_components.home_energy_cloud.electra.ElectraClient", fast_client):
+        yield
+
+
+async def electra_login(simulator: Simulator, phone: str = ELECTRA_PHONE) -> dict[str, str]:
+    """Log in over the simulator's OTP flow, as the config flow would; returns entry data."""
+    cloud: ElectraCloud = simulator.cloud("electra")
+    async with aiohttp.ClientSession() as session:
+        client = ElectraClient(
+            session,
+            imei=generate_imei(),
+            base_url=simulator.base_url("electra"),
+            clock=simulator.clock.monotonic,
+        )
+        await client.send_otp(phone)
+        code = cloud.otp_for(phone)
+        assert code is not None
+        token = await client.check_otp(phone, code)
+    return {
+        CONF_VENDOR: "electra",
+        "phone": phone,
+        "imei": client.imei,
+        "token": token,
+        CONF_BASE_URL: simulator.base_url("electra"),
+    }
+
+
+@pytest.fixture
+async def electra_entry(
+    hass: HomeAssistant, simulator: Simulator, electra_client_timing: None
+) -> MockConfigEntry:
+    """An Electra Smart entry, logged in to the simulator's primary account."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Electra Smart (050-•••-4567)",
+        unique_id=f"electra:{ELECTRA_PHONE}",
+        data=await electra_login(simulator),
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+def platforms() -> list[Platform] | None:
+    """Which platforms to load (None: all of the vendor's); snapshot tests load one each."""
+    return None
+
+
+@pytest.fixture
+async def setup_electra(
+    hass: HomeAssistant, electra_entry: MockConfigEntry, platforms: list[Platform] | None
+) -> MockConfigEntry:
+    """The Electra Smart entry, set up."""
+    with contextlib.ExitStack() as stack:
+        if platforms is not None:
+            # The registry record is frozen: swap in a copy that loads only these platforms.
+            only = replace(ELECTRA, platforms=tuple(platforms))
+            stack.enter_context(
+                patch.dict("custom_components.home_energy_cloud.vendors.VENDORS", {"electra": only})
+            )
+        assert await hass.config_entries.async_setup(electra_entry.entry_id)
+        await hass.async_block_till_done()
+    return electra_entry

@@ -52,7 +52,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: HomeEnergyCloudConfigEnt
             translation_placeholders=placeholders,
         )
     ir.async_delete_issue(hass, DOMAIN, _unknown_vendor_issue_id(entry))
-    entry.runtime_data = await vendor.async_create_runtime(hass, entry)
+    entry.runtime_data = await vendor.async_create_runtime(hass, entry, vendor)
     await hass.config_entries.async_forward_entry_setups(entry, vendor.platforms)
     return True
 

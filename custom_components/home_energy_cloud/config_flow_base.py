@@ -7,10 +7,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
 import voluptuous as vol
 
-from .const import CONF_BASE_URL, CONF_VENDOR
+from .const import CONF_ADVANCED, CONF_BASE_URL, CONF_VENDOR
 from .vendor_spec import VendorSpec
 from .vendors import VENDORS, get_vendor
 
@@ -36,9 +37,7 @@ class HomeEnergyCloudFlowBase(ConfigFlow):
     VERSION = 1
     MINOR_VERSION = 1
 
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """First step: pick the vendor (labels from config.step.user.menu_options)."""
         return self.async_show_menu(step_id="user", menu_options=list(VENDORS))
 
@@ -63,22 +62,33 @@ class HomeEnergyCloudFlowBase(ConfigFlow):
         return result
 
     def base_url_schema(self, vendor: VendorSpec, current: str | None) -> dict[Any, Any]:
-        """The advanced-mode base-URL field (empty outside advanced mode)."""
-        if not self.show_advanced_options:
-            return {}
-        return {
-            vol.Required(CONF_BASE_URL, default=current or vendor.default_base_url): TextSelector(
-                TextSelectorConfig(type=TextSelectorType.URL)
-            )
-        }
+        """A collapsed "Advanced" section with the base-URL field.
+
+        A section rather than advanced mode: Home Assistant deprecated advanced mode in flows
+        (2026, breaking in 2027.6), and a collapsed section works the same on every version.
+        """
+        fields = vol.Schema(
+            {
+                vol.Required(
+                    CONF_BASE_URL, default=current or vendor.default_base_url
+                ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+            }
+        )
+        return {vol.Optional(CONF_ADVANCED, default={}): section(fields, {"collapsed": True})}
 
     @staticmethod
-    def base_url_data(vendor: VendorSpec, user_input: Mapping[str, Any]) -> dict[str, str] | None:
+    def entered_base_url(user_input: Mapping[str, Any] | None, current: str | None) -> str | None:
+        """The base URL in the form's input, or ``current`` when the section was left out."""
+        advanced: Mapping[str, Any] = (user_input or {}).get(CONF_ADVANCED, {})
+        entered = advanced.get(CONF_BASE_URL)
+        return str(entered) if entered is not None else current
+
+    @staticmethod
+    def base_url_data(vendor: VendorSpec, raw: str | None) -> dict[str, str] | None:
         """``{CONF_BASE_URL: url}`` for entry.data ({} for the default), None if invalid.
 
-        The default is not stored, so an entry follows the vendor if its real URL ever changes.
+        The default is not stored, so an entry follows the vendor if its real URL changes.
         """
-        raw = user_input.get(CONF_BASE_URL)
         if raw is None:
             return {}
         url = normalize_base_url(str(raw))

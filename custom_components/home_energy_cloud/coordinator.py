@@ -23,7 +23,7 @@ def update_failed_key(err: ApiError) -> str:
     return "cloud_unavailable"
 
 
-class HomeEnergyCloudCoordinator[_DataT](DataUpdateCoordinator[_DataT]):
+class HomeEnergyCloudCoordinator[DataT](DataUpdateCoordinator[DataT]):
     """Polls one vendor account and turns client errors into Home Assistant's.
 
     Subclasses implement :meth:`_async_fetch` with client calls only; an auth error becomes a
@@ -51,10 +51,10 @@ class HomeEnergyCloudCoordinator[_DataT](DataUpdateCoordinator[_DataT]):
         )
 
     @abstractmethod
-    async def _async_fetch(self) -> _DataT:
+    async def _async_fetch(self) -> DataT:
         """Read the account's current data from the cloud."""
 
-    async def _async_update_data(self) -> _DataT:
+    async def _async_update_data(self) -> DataT:
         try:
             return await self._async_fetch()
         except ApiAuthError as err:

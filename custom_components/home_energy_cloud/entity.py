@@ -9,8 +9,8 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
 
-class HomeEnergyCloudEntity[_CoordinatorT: DataUpdateCoordinator[Any]](
-    CoordinatorEntity[_CoordinatorT]
+class HomeEnergyCloudEntity[CoordinatorT: DataUpdateCoordinator[Any]](
+    CoordinatorEntity[CoordinatorT]
 ):
     """A coordinator entity named by translation key and attached to a vendor device.
 
@@ -22,7 +22,7 @@ class HomeEnergyCloudEntity[_CoordinatorT: DataUpdateCoordinator[Any]](
 
     def __init__(
         self,
-        coordinator: _CoordinatorT,
+        coordinator: CoordinatorT,
         description: EntityDescription,
         *,
         device_unique_id: str,

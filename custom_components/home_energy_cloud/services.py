@@ -18,7 +18,7 @@ def register_platform_entity_service(
     entity_domain: str,
     name: str,
     *,
-    func: Callable[..., Any],
+    func: str | Callable[..., Any],
     schema: dict[Any, Any] | vol.Schema,
     supports_response: SupportsResponse = SupportsResponse.NONE,
 ) -> None:

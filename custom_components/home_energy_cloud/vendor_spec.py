@@ -31,7 +31,9 @@ type HomeEnergyCloudConfigEntry = ConfigEntry[VendorRuntime]
 type PlatformSetup = Callable[
     [HomeAssistant, HomeEnergyCloudConfigEntry, AddConfigEntryEntitiesCallback], Awaitable[None]
 ]
-type DiagnosticsFn = Callable[[HomeAssistant, HomeEnergyCloudConfigEntry], Awaitable[dict[str, Any]]]
+type DiagnosticsFn = Callable[
+    [HomeAssistant, HomeEnergyCloudConfigEntry], Awaitable[dict[str, Any]]
+]
 type DeviceDiagnosticsFn = Callable[
     [HomeAssistant, HomeEnergyCloudConfigEntry, DeviceEntry], Awaitable[dict[str, Any]]
 ]
@@ -49,8 +51,10 @@ class VendorSpec:
     """The vendor cloud's real base URL; advanced mode may override it per entry."""
     create_client: Callable[[HomeAssistant, Mapping[str, Any]], Any]
     """Builds the API client from ``entry.data`` (used by setup and by the config flow)."""
-    async_create_runtime: Callable[[HomeAssistant, HomeEnergyCloudConfigEntry], Awaitable[VendorRuntime]]
-    """Builds client and coordinator(s) and runs their first refresh."""
+    async_create_runtime: Callable[
+        [HomeAssistant, HomeEnergyCloudConfigEntry, VendorSpec], Awaitable[VendorRuntime]
+    ]
+    """Builds client and coordinator(s), runs their first refresh; gets its own record."""
     platform_setups: Mapping[Platform, PlatformSetup]
     reauth_step: str
     reconfigure_step: str

@@ -35,7 +35,7 @@ def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> ElectraClient
 
 
 async def async_create_runtime(
-    hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry
+    hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry, vendor: VendorSpec
 ) -> VendorRuntime:
     """Read the units and their state once; a failure here retries setup or asks for reauth."""
     client = create_client(hass, entry.data)
@@ -44,7 +44,7 @@ async def async_create_runtime(
     timers = ElectraTimersCoordinator(hass, entry, client, coordinator)
     await timers.async_config_entry_first_refresh()
     return ElectraRuntime(
-        vendor=ELECTRA,
+        vendor=vendor,
         coordinators=[coordinator, timers],
         client=client,
         coordinator=coordinator,

@@ -50,7 +50,9 @@ async def async_setup_binary_sensors(
     """Add the binary sensors each unit supports."""
     coordinator = electra_runtime(entry).coordinator
 
-    def build(device: ElectraDevice, telemetry: ElectraTelemetry | None) -> list[ElectraBinarySensor]:
+    def build(
+        device: ElectraDevice, telemetry: ElectraTelemetry | None
+    ) -> list[ElectraBinarySensor]:
         oper = (telemetry.oper if telemetry else None) or {}
         return [
             ElectraBinarySensor(coordinator, description, device)

@@ -6,7 +6,8 @@ from collections.abc import Awaitable
 from datetime import time as dt_time
 from typing import Any
 
-from homeassistant.components.climate import (
+from homeassistant.components.climate import ClimateEntity, ClimateEntityDescription
+from homeassistant.components.climate.const import (
     ATTR_HVAC_MODE,
     FAN_AUTO,
     FAN_HIGH,
@@ -17,8 +18,6 @@ from homeassistant.components.climate import (
     SWING_HORIZONTAL_ON,
     SWING_OFF,
     SWING_ON,
-    ClimateEntity,
-    ClimateEntityDescription,
     ClimateEntityFeature,
     HVACAction,
     HVACMode,
@@ -183,9 +182,7 @@ class ElectraClimate(ElectraEntity, ClimateEntity, RestoreEntity):
     @property
     def swing_horizontal_mode(self) -> str | None:
         """Horizontal swing state."""
-        return {ON: SWING_HORIZONTAL_ON, OFF: SWING_HORIZONTAL_OFF}.get(
-            str(self.oper.get(HSWING))
-        )
+        return {ON: SWING_HORIZONTAL_ON, OFF: SWING_HORIZONTAL_OFF}.get(str(self.oper.get(HSWING)))
 
     @property
     def preset_modes(self) -> list[str] | None:
@@ -244,7 +241,9 @@ class ElectraClimate(ElectraEntity, ClimateEntity, RestoreEntity):
 
     async def async_set_swing_horizontal_mode(self, swing_horizontal_mode: str) -> None:
         """Horizontal swing on or off."""
-        await self.async_apply({HSWING: ON if swing_horizontal_mode == SWING_HORIZONTAL_ON else OFF})
+        await self.async_apply(
+            {HSWING: ON if swing_horizontal_mode == SWING_HORIZONTAL_ON else OFF}
+        )
 
     async def async_set_preset_mode(self, preset_mode: str) -> None:
         """Shabat mode on or off."""

@@ -51,20 +51,23 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
     _base_url_data: dict[str, str]
     _client: ElectraClient
 
-    async def async_step_electra(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the phone number registered in the Electra Smart app (and the URL in advanced mode)."""
+    async def async_step_electra(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the phone number registered in the app (and, optionally, the base URL)."""
         errors: dict[str, str] = {}
-        current: dict[str, Any] = {}
+        stored: dict[str, Any] = {}
         if self.source == SOURCE_RECONFIGURE:
-            current = dict(self._get_reconfigure_entry().data)
+            stored = dict(self._get_reconfigure_entry().data)
+        entered_url = self.entered_base_url(user_input, stored.get(CONF_BASE_URL))
         if user_input is not None:
-            base_url_data = self.base_url_data(ELECTRA, user_input)
+            base_url_data = self.base_url_data(ELECTRA, entered_url)
             try:
                 phone = normalize_phone(user_input[CONF_PHONE])
             except ValueError:
                 errors[CONF_PHONE] = "invalid_phone"
             if base_url_data is None:
-                errors[CONF_BASE_URL] = "invalid_base_url"
+                errors["base"] = "invalid_base_url"
             if not errors:
                 assert base_url_data is not None
                 await self.async_set_unique_id(f"{VENDOR_KEY}:{phone}")
@@ -77,22 +80,20 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
                 if (error := await self._send_code()) is None:
                     return await self.async_step_electra_otp()
                 errors["base"] = error
-            current = user_input
+        phone_default = (user_input or stored).get(CONF_PHONE, "")
         schema = vol.Schema(
             {
-                vol.Required(CONF_PHONE, default=current.get(CONF_PHONE, "")): TextSelector(
+                vol.Required(CONF_PHONE, default=phone_default): TextSelector(
                     TextSelectorConfig(type=TextSelectorType.TEL)
                 ),
-                **self.base_url_schema(ELECTRA, current.get(CONF_BASE_URL)),
+                **self.base_url_schema(ELECTRA, entered_url),
             }
         )
         return self.async_show_form(step_id=STEP_PHONE, data_schema=schema, errors=errors)
 
     async def _send_code(self) -> str | None:
-        """Send an SMS code with a fresh IMEI (the token will be bound to it); an error key on failure."""
-        self._client = create_client(
-            self.hass, {CONF_IMEI: generate_imei(), **self._base_url_data}
-        )
+        """Send a code with a fresh IMEI (the token gets bound to it); an error key on failure."""
+        self._client = create_client(self.hass, {CONF_IMEI: generate_imei(), **self._base_url_data})
         try:
             await self._client.send_otp(self._phone)
         except ElectraInvalidPhoneError:
@@ -158,7 +159,12 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
             return self.async_update_reload_and_abort(
                 self._get_reauth_entry(), data_updates=credentials
             )
-        data = {CONF_VENDOR: VENDOR_KEY, CONF_PHONE: self._phone, **credentials, **self._base_url_data}
+        data = {
+            CONF_VENDOR: VENDOR_KEY,
+            CONF_PHONE: self._phone,
+            **credentials,
+            **self._base_url_data,
+        }
         if self.source == SOURCE_RECONFIGURE:
             return self.async_update_reload_and_abort(self._get_reconfigure_entry(), data=data)
         return self.async_create_entry(title=f"Electra Smart ({_masked(self._phone)})", data=data)
@@ -174,9 +180,7 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
                 step_id="electra_reauth",
                 description_placeholders={"phone": _masked(self._phone)},
             )
-        self._base_url_data = (
-            {CONF_BASE_URL: entry.data[CONF_BASE_URL]} if CONF_BASE_URL in entry.data else {}
-        )
+        self._base_url_data = self.base_url_data(ELECTRA, entry.data.get(CONF_BASE_URL)) or {}
         if (error := await self._send_code()) is None:
             return await self.async_step_electra_otp()
         return self.async_show_form(

@@ -29,7 +29,7 @@ class ElectraData:
 
 
 def device_unique_id(device: ElectraDevice) -> str:
-    """Stable id of a unit: its MAC survives re-adding the unit in the app; the cloud id does not."""
+    """Stable id of a unit: its MAC survives re-adding the unit in the app, the cloud id not."""
     mac = format_mac(device.mac) if device.mac else ""
     return f"{VENDOR_KEY}_{mac or device.id}"
 
@@ -49,12 +49,12 @@ def device_info(device: ElectraDevice) -> DeviceInfo:
     return info
 
 
-async def _gather_per_device[_T](
-    calls: Mapping[int, asyncio.Future[_T] | asyncio.Task[_T]],
-) -> tuple[dict[int, _T | None], list[ApiError]]:
+async def _gather_per_device[T](
+    calls: Mapping[int, asyncio.Future[T] | asyncio.Task[T]],
+) -> tuple[dict[int, T | None], list[ApiError]]:
     """Results per unit: a failing unit gets None; an auth error aborts everything."""
     results = await asyncio.gather(*calls.values(), return_exceptions=True)
-    values: dict[int, _T | None] = {}
+    values: dict[int, T | None] = {}
     errors: list[ApiError] = []
     for device_id, result in zip(calls, results, strict=True):
         if isinstance(result, ApiAuthError):

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
+from ..api.electra import ElectraStats
 from ..const import DOMAIN
 from ..vendor_spec import HomeEnergyCloudConfigEntry
-from .coordinator import device_unique_id
+from .coordinator import ElectraRuntime, device_unique_id
 from .entity import electra_runtime
 
 
-def _unit(runtime: Any, device_id: int) -> dict[str, Any]:
+def _unit(runtime: ElectraRuntime, device_id: int) -> dict[str, Any]:
     device = runtime.coordinator.data.devices[device_id]
     telemetry = runtime.coordinator.data.telemetry.get(device_id)
     timers = (runtime.timers.data or {}).get(device_id)
@@ -25,6 +26,12 @@ def _unit(runtime: Any, device_id: int) -> dict[str, Any]:
     }
 
 
+def _stats(stats: ElectraStats) -> dict[str, Any]:
+    # Not asdict(): it would turn the requests Counter into a Counter of (key, count) tuples.
+    counters = {field.name: getattr(stats, field.name) for field in fields(stats)}
+    return {**counters, "requests": dict(stats.requests)}
+
+
 async def async_get_diagnostics(
     hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry
 ) -> dict[str, Any]:
@@ -32,7 +39,7 @@ async def async_get_diagnostics(
     runtime = electra_runtime(entry)
     return {
         "last_update_success": runtime.coordinator.last_update_success,
-        "client": asdict(runtime.client.stats),
+        "client": _stats(runtime.client.stats),
         "units": [_unit(runtime, device_id) for device_id in runtime.coordinator.data.devices],
     }
 

@@ -41,8 +41,6 @@ def add_entities_as_units_appear(
     @callback
     def add_new() -> None:
         data = coordinator.data
-        if data is None:
-            return
         present = {device_unique_id(device) for device in data.devices.values()}
         # Forget units that left, so a unit that comes back gets entities again.
         for gone in added.keys() - present:

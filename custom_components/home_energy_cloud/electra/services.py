@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN, HVACMode
+from homeassistant.components.climate.const import DOMAIN as CLIMATE_DOMAIN, HVACMode
 from homeassistant.core import HomeAssistant, SupportsResponse, callback
 from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
@@ -37,7 +37,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
             vol.Optional(ATTR_TIMER_ID): cv.string,
             vol.Required("time"): cv.time,
             vol.Required("hvac_mode"): vol.Coerce(HVACMode),
-            vol.Optional("weekdays"): vol.All(cv.ensure_list, [vol.In(WEEKDAYS)], vol.Length(min=1)),
+            vol.Optional("weekdays"): vol.All(
+                cv.ensure_list, [vol.In(WEEKDAYS)], vol.Length(min=1)
+            ),
             vol.Optional("enabled", default=True): cv.boolean,
             vol.Optional("temperature"): vol.Coerce(float),
             vol.Optional("fan_mode"): cv.string,

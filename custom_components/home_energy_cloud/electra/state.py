@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.climate import FAN_AUTO, FAN_HIGH, FAN_LOW, FAN_MEDIUM, HVACAction, HVACMode
+from homeassistant.components.climate.const import (
+    FAN_AUTO,
+    FAN_HIGH,
+    FAN_LOW,
+    FAN_MEDIUM,
+    HVACAction,
+    HVACMode,
+)
 
 from .const import AC_MODE, OFF, ON, STBY, TURN_ON_OFF
 
@@ -64,8 +71,8 @@ def outdoor_temperature(diag: dict[str, Any] | None) -> float | None:
 def is_on(oper: dict[str, Any]) -> bool:
     """Whether the unit runs: TURN_ON_OFF decides where present, AC_MODE=STBY elsewhere."""
     if TURN_ON_OFF in oper:
-        return oper[TURN_ON_OFF] == ON and oper.get(AC_MODE) != STBY
-    return oper.get(AC_MODE, STBY) != STBY
+        return bool(oper[TURN_ON_OFF] == ON and oper.get(AC_MODE) != STBY)
+    return bool(oper.get(AC_MODE, STBY) != STBY)
 
 
 def hvac_mode(oper: dict[str, Any]) -> HVACMode | None:

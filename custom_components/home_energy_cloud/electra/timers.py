@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from homeassistant.components.climate import HVACMode
+from homeassistant.components.climate.const import HVACMode
 
 from ..api.electra import ElectraTimer, ElectraTimers
-from .const import AC_MODE, FANSPD, SPT, STBY, TURN_ON_OFF, OFF
+from .const import AC_MODE, FANSPD, OFF, SPT, STBY, TURN_ON_OFF
 from .state import AC_TO_FAN_MODE, AC_TO_HVAC_MODE, FAN_MODE_TO_AC, mode_changes, off_changes
 
 # The cloud's day mask: bit 0 is Sunday ... bit 6 is Saturday.

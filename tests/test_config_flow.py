@@ -1,0 +1,348 @@
+"""The config flow: vendor menu, the Electra Smart steps, reauth and reconfigure."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.home_energy_cloud.api.electra import DEFAULT_BASE_URL
+from custom_components.home_energy_cloud.config_flow_base import normalize_base_url
+from custom_components.home_energy_cloud.const import (
+    CONF_ADVANCED,
+    CONF_BASE_URL,
+    CONF_VENDOR,
+    DOMAIN,
+)
+from custom_components.home_energy_cloud.vendors import VENDORS
+from simulator import Simulator
+from simulator.electra import SECOND_PHONE, ElectraCloud
+
+from .conftest import ELECTRA_PHONE
+
+pytestmark = pytest.mark.usefixtures("electra_client_timing")
+
+
+def _input(phone: str, base_url: str | None) -> dict[str, Any]:
+    if base_url is None:
+        return {"phone": phone}
+    return {"phone": phone, CONF_ADVANCED: {CONF_BASE_URL: base_url}}
+
+
+async def _start(hass: HomeAssistant) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "electra"}
+    )
+
+
+async def _phone_step(
+    hass: HomeAssistant, simulator: Simulator, phone: str = ELECTRA_PHONE
+) -> dict[str, Any]:
+    result = await _start(hass)
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        _input(phone, simulator.base_url("electra")),
+    )
+
+
+def _cloud(simulator: Simulator) -> ElectraCloud:
+    cloud: ElectraCloud = simulator.cloud("electra")
+    return cloud
+
+
+def _code(simulator: Simulator, phone: str = ELECTRA_PHONE) -> str:
+    code = _cloud(simulator).otp_for(phone)
+    assert code is not None
+    return code
+
+
+def _wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 10000:04d}"
+
+
+async def test_menu_lists_exactly_the_registered_vendors(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "user"
+    assert list(result["menu_options"]) == list(VENDORS) == ["electra"]
+
+
+async def test_electra_login_creates_the_entry(hass: HomeAssistant, simulator: Simulator) -> None:
+    result = await _start(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "electra"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        # International form, spaces and dashes: stored in the local form the cloud expects.
+        _input("+972 50-123-4567", simulator.base_url("electra") + "/"),
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "electra_otp"
+    assert result["description_placeholders"] == {"phone": "050-•••-4567"}
+    code = _code(simulator)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"code": code})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    assert entry.unique_id == "electra:0501234567"
+    assert entry.title == "Electra Smart (050-•••-4567)"
+    assert set(entry.data) == {CONF_VENDOR, "phone", "imei", "token", CONF_BASE_URL}
+    assert entry.data[CONF_VENDOR] == "electra"
+    assert entry.data["phone"] == "0501234567"
+    assert entry.data["imei"].startswith("2b950000")
+    assert entry.data[CONF_BASE_URL] == simulator.base_url("electra")
+    assert code not in entry.data.values()
+    # The stored token is the one the cloud issued for this IMEI: the entry loads with it.
+    assert entry.state.name == "LOADED"
+    assert hass.states.async_entity_ids("climate")
+
+
+async def test_base_url_is_in_a_collapsed_section(hass: HomeAssistant) -> None:
+    result = await _start(hass)
+    fields = {str(key): value for key, value in result["data_schema"].schema.items()}
+    assert set(fields) == {"phone", CONF_ADVANCED}
+    advanced = fields[CONF_ADVANCED]
+    assert advanced.options["collapsed"] is True
+    assert advanced.schema({}) == {CONF_BASE_URL: DEFAULT_BASE_URL}
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["ftp://127.0.0.1/electra", "not a url", "http://", "http://host:port/", "https://u:p@host/x"],
+)
+async def test_invalid_base_url_is_refused(
+    hass: HomeAssistant, simulator: Simulator, base_url: str
+) -> None:
+    result = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _input(ELECTRA_PHONE, base_url)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_base_url"}
+    assert _cloud(simulator).otp_for(ELECTRA_PHONE) is None
+    assert not hass.config_entries.async_entries(DOMAIN)
+
+
+def test_normalize_base_url() -> None:
+    assert normalize_base_url(" https://proxy.example/electra/ ") == "https://proxy.example/electra"
+    assert normalize_base_url("http://127.0.0.1:8300/electra") == "http://127.0.0.1:8300/electra"
+    assert normalize_base_url("https://host/?q=1") is None
+    assert normalize_base_url("http://[::1") is None
+
+
+@pytest.mark.parametrize("phone", ["12345", "0401234567", "+1 650 555 0100", ""])
+async def test_invalid_phone_then_recover(
+    hass: HomeAssistant, simulator: Simulator, phone: str
+) -> None:
+    result = await _start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _input(phone, simulator.base_url("electra"))
+    )
+    assert result["errors"] == {"phone": "invalid_phone"}
+    # The form keeps what the user typed, so a typo is a one-character fix.
+    fields = {str(key): value for key, value in result["data_schema"].schema.items()}
+    assert fields[CONF_ADVANCED].schema({}) == {CONF_BASE_URL: simulator.base_url("electra")}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _input(ELECTRA_PHONE, simulator.base_url("electra"))
+    )
+    assert result["step_id"] == "electra_otp"
+
+
+async def test_unregistered_phone(hass: HomeAssistant, simulator: Simulator) -> None:
+    result = await _phone_step(hass, simulator, phone="0509999999")
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "unregistered_phone"}
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ({"disconnects": 1}, "cannot_connect"),
+        ({"http_errors": 1, "http_error_status": 502}, "cannot_connect"),
+        ({"malformed": 1}, "bad_reply"),
+    ],
+)
+async def test_cloud_faults_on_send_code_then_recover(
+    hass: HomeAssistant, simulator: Simulator, fault: dict[str, Any], error: str
+) -> None:
+    simulator.faults("electra").update(fault)
+    result = await _phone_step(hass, simulator)
+    assert result["errors"] == {"base": error}
+    # The fault was one request long: submitting again goes through.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _input(ELECTRA_PHONE, simulator.base_url("electra"))
+    )
+    assert result["step_id"] == "electra_otp"
+
+
+async def test_wrong_code_then_right_code(hass: HomeAssistant, simulator: Simulator) -> None:
+    result = await _phone_step(hass, simulator)
+    code = _code(simulator)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"code": "12a4"})
+    assert result["errors"] == {"code": "invalid_code_format"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"code": _wrong(code)}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"code": "invalid_code"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"code": code})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_resend_code(hass: HomeAssistant, simulator: Simulator) -> None:
+    result = await _phone_step(hass, simulator)
+    first = _code(simulator)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"resend": True})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "electra_otp_resent"
+    assert result["errors"] == {}
+    second = _code(simulator)
+    sends = [cmd for cmd, _, _ in _cloud(simulator).requests if cmd == "SEND_OTP"]
+    assert len(sends) == 2
+    if second != first:
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {"code": first})
+        assert result["errors"] == {"code": "invalid_code"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"code": second})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_resend_failure_is_shown(hass: HomeAssistant, simulator: Simulator) -> None:
+    result = await _phone_step(hass, simulator)
+    simulator.faults("electra").update({"disconnects": 1})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"resend": True})
+    assert result["step_id"] == "electra_otp"
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"), [({"disconnects": 1}, "cannot_connect"), ({"malformed": 1}, "bad_reply")]
+)
+async def test_cloud_faults_on_check_code(
+    hass: HomeAssistant, simulator: Simulator, fault: dict[str, Any], error: str
+) -> None:
+    result = await _phone_step(hass, simulator)
+    code = _code(simulator)
+    simulator.faults("electra").update(fault)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"code": code})
+    assert result["errors"] == {"base": error}
+    assert not hass.config_entries.async_entries(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"code": code})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_unexpected_errors_are_caught(hass: HomeAssistant, simulator: Simulator) -> None:
+    # A bug of ours must not leave the user with a broken form: mocked, as the simulator
+    # cannot make the client itself fail.
+    target = "custom_components.home_energy_cloud.api.electra.ElectraClient"
+    with patch(f"{target}.send_otp", side_effect=RuntimeError("boom")):
+        result = await _phone_step(hass, simulator)
+    assert result["errors"] == {"base": "unknown"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _input(ELECTRA_PHONE, simulator.base_url("electra"))
+    )
+    with patch(f"{target}.check_otp", side_effect=RuntimeError("boom")):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"code": _code(simulator)}
+        )
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_same_account_twice_is_refused(
+    hass: HomeAssistant, simulator: Simulator, electra_entry: MockConfigEntry
+) -> None:
+    result = await _phone_step(hass, simulator, phone="050 123 4567")
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth_replaces_token_and_imei(
+    hass: HomeAssistant, simulator: Simulator, setup_electra: MockConfigEntry
+) -> None:
+    entry = setup_electra
+    old = dict(entry.data)
+    climates = hass.states.async_entity_ids("climate")
+
+    result = await entry.start_reauth_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "electra_reauth"
+    assert result["description_placeholders"]["phone"] == "050-•••-4567"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "electra_otp"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"code": _code(simulator)}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data["token"] != old["token"]
+    assert entry.data["imei"] != old["imei"]
+    assert {k: v for k, v in entry.data.items() if k not in ("token", "imei")} == {
+        k: v for k, v in old.items() if k not in ("token", "imei")
+    }
+    assert entry.state.name == "LOADED"
+    assert hass.states.async_entity_ids("climate") == climates
+
+
+async def test_reauth_send_failure_is_shown(
+    hass: HomeAssistant, simulator: Simulator, electra_entry: MockConfigEntry
+) -> None:
+    result = await electra_entry.start_reauth_flow(hass)
+    simulator.faults("electra").update({"http_errors": 1})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "electra_reauth"
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+@pytest.mark.parametrize("with_section", [False, True])
+async def test_reconfigure_logs_in_again(
+    hass: HomeAssistant, simulator: Simulator, electra_entry: MockConfigEntry, with_section: bool
+) -> None:
+    result = await electra_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "electra"
+    fields = {str(key): value for key, value in result["data_schema"].schema.items()}
+    phone_key = next(key for key in result["data_schema"].schema if str(key) == "phone")
+    assert phone_key.default() == ELECTRA_PHONE
+    assert fields[CONF_ADVANCED].schema({}) == {CONF_BASE_URL: simulator.base_url("electra")}
+    base_url = simulator.base_url("electra") if with_section else None
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _input(ELECTRA_PHONE, base_url)
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"code": _code(simulator)}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    # Input without the section (an API client) keeps the entry's base URL.
+    assert electra_entry.data[CONF_BASE_URL] == simulator.base_url("electra")
+
+
+async def test_reconfigure_to_another_account_is_refused(
+    hass: HomeAssistant, simulator: Simulator, electra_entry: MockConfigEntry
+) -> None:
+    result = await electra_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"phone": SECOND_PHONE}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+
+
+async def test_reauth_and_reconfigure_of_an_unknown_vendor_abort(hass: HomeAssistant) -> None:
+    entry = MockConfigEntry(domain=DOMAIN, data={CONF_VENDOR: "gone"}, unique_id="gone:1")
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    assert result["reason"] == "unknown_vendor"
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["reason"] == "unknown_vendor"
