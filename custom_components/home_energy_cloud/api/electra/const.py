@@ -1,0 +1,62 @@
+"""Constants of the Electra Smart cloud protocol (see the protocol notes, sections 1-3)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DEFAULT_BASE_URL: Final = "https://app.ecpiot.co.il"
+API_PATH: Final = "/mobile/mobilecommand"
+
+# Every known client sends this; the cloud is believed to check it on the sid commands.
+USER_AGENT: Final = "Electra Client"
+
+PROVIDER_ID: Final = 1
+OS_NAME: Final = "android"
+OS_VERSION: Final = "M4B30Z"
+
+IMEI_PREFIX: Final = "2b950000"
+IMEI_RANDOM_DIGITS: Final = 8
+
+# The server keeps a SID for about 15 minutes; renewing at 13 leaves headroom for clock skew.
+SID_MAX_AGE: Final = 13 * 60.0
+# More frequent VALIDATE_TOKEN calls get the token locked out ("Intruder lockout").
+VALIDATE_TOKEN_MIN_INTERVAL: Final = 5 * 60.0
+
+# A cached OPER younger than this is trusted as the base of a read-modify-write.
+FRESH_STATE_MAX_AGE: Final = 1.0
+
+CMD_SEND_OTP: Final = "SEND_OTP"
+CMD_CHECK_OTP: Final = "CHECK_OTP"
+CMD_VALIDATE_TOKEN: Final = "VALIDATE_TOKEN"
+CMD_GET_DEVICES: Final = "GET_DEVICES"
+CMD_GET_LAST_TELEMETRY: Final = "GET_LAST_TELEMETRY"
+CMD_SEND_COMMAND: Final = "SEND_COMMAND"
+CMD_GET_EVENTS: Final = "GET_EVENTS"
+CMD_SET_EVENT: Final = "SET_EVENT"
+CMD_DELETE_EVENT: Final = "DELETE_EVENT"
+CMD_SET_DEVICE_EVENTS_FLAG: Final = "SET_DEVICE_EVENTS_FLAG"
+
+GROUP_OPER: Final = "OPER"
+GROUP_DIAG: Final = "DIAG_L2"
+GROUP_HB: Final = "HB"
+TELEMETRY_GROUPS: Final = f"{GROUP_OPER},{GROUP_DIAG},{GROUP_HB}"
+
+# Telemetry groups arrive as these placeholders when the unit has not reported them.
+NULL_GROUP_VALUES: Final = frozenset({"", "null", "none"})
+
+# Substrings of VALIDATE_TOKEN's res_desc that mean the token itself is unusable.
+RES_DESC_LOCKOUT: Final = "intruder lockout"
+RES_DESC_TOKEN_NOT_FOUND: Final = "token not found"
+
+# OPER keys
+KEY_AC_MODE: Final = "AC_MODE"
+KEY_TURN_ON_OFF: Final = "TURN_ON_OFF"
+KEY_AC_STSRC: Final = "AC_STSRC"
+KEY_SPT: Final = "SPT"
+MODE_STBY: Final = "STBY"
+VALUE_OFF: Final = "OFF"
+STSRC_WIFI: Final = "WI-FI"
+
+# Keys the client writes for the cloud's sake, not the caller's; the unit does not necessarily
+# echo the value back, so they are never part of the read-back check.
+UNVERIFIED_KEYS: Final = frozenset({KEY_AC_STSRC})

@@ -1,0 +1,662 @@
+"""The Python half of ``scripts/develop``: packages, waiting, onboarding, config entries, check.
+
+Run from the repository root with the virtualenv's interpreter, as ``python -m
+scripts.develop_setup <command>``:
+
+* ``requirements``: the pip requirements still missing (the home-assistant-frontend version
+  Home Assistant pins, and the manifest's requirements), one a line.
+* ``configure CONFIG_DIR HOST PORT``: write configuration.yaml (and the HTTP settings), link
+  the integration into ``custom_components``.
+* ``port-free HOST PORT``: exit 1 with a message when something already listens there.
+* ``wait URL [--pid PID] [--timeout S]``: until URL answers over HTTP (any status); exit 1 when
+  the process PID ends first or the time runs out.
+* ``setup --ha URL --sim URL ...``: onboard Home Assistant (or log in), re-login the existing
+  config entries against the fresh simulator, add one entry per vendor the config flow offers,
+  print the summary; with ``--check`` also verify the integration's climate entities.
+
+Adding a vendor to the demo: write an ``async def <vendor>(flow: Flow) -> Result`` that fills
+the vendor's steps after the menu, and register it in :data:`VENDOR_SETUP`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+import importlib
+import importlib.metadata
+import json
+import os
+from pathlib import Path
+import socket
+import sys
+import time
+from typing import Any
+import urllib.error
+import urllib.request
+
+import aiohttp
+from packaging.requirements import Requirement
+
+from simulator.electra.scenario import PRIMARY_PHONE as ELECTRA_PHONE
+
+DOMAIN = "home_energy_cloud"
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = ROOT / "custom_components" / DOMAIN / "manifest.json"
+# Entry states in which Home Assistant is still busy with an entry.
+SETTLING_STATES = {"not_loaded", "setup_in_progress"}
+
+type Result = dict[str, Any]
+
+
+class SetupError(Exception):
+    """A step of the set-up went wrong; the message says which and why."""
+
+
+class FlowEndedError(Exception):
+    """The flow ended (abort, create_entry) before the step a vendor set-up expected."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(_describe(result))
+        self.result = result
+
+
+# --- requirements -------------------------------------------------------------------------------
+
+
+def _installed(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def missing_requirements() -> list[str]:
+    """Requirements of a running Home Assistant that pip has not installed yet."""
+    import homeassistant  # noqa: PLC0415 - slow to import, and only this command needs it
+
+    constraints = Path(homeassistant.__file__).parent / "package_constraints.txt"
+    frontend = next(
+        (
+            line.strip()
+            for line in constraints.read_text().splitlines()
+            if line.startswith("home-assistant-frontend==")
+        ),
+        None,
+    )
+    if frontend is None:
+        raise SetupError(f"no home-assistant-frontend pin in {constraints}")
+    manifest: list[str] = json.loads(MANIFEST.read_text()).get("requirements", [])
+    missing = []
+    for spec in [frontend, *manifest]:
+        requirement = Requirement(spec)
+        version = _installed(requirement.name)
+        if version is None or not requirement.specifier.contains(version, prereleases=True):
+            missing.append(spec)
+    return missing
+
+
+# --- the configuration directory ----------------------------------------------------------------
+
+CONFIGURATION_YAML = """\
+# Written by scripts/develop on every start: edit that script, or add YAML files to packages/.
+homeassistant:
+  name: Home Energy Cloud (develop)
+  country: IL
+  time_zone: Asia/Jerusalem
+  currency: ILS
+  unit_system: metric
+  latitude: 32.0853
+  longitude: 34.7818
+  elevation: 20
+  packages: !include_dir_named packages
+
+# Enough for a usable UI without default_config (which pulls in integrations needing network).
+frontend:
+{http}api:
+config:
+onboarding:
+history:
+logbook:
+energy:
+
+logger:
+  default: info
+  logs:
+    custom_components.home_energy_cloud: debug
+"""
+
+
+def write_config(config: Path, host: str, port: int) -> str:
+    """Write configuration.yaml, link the integration, pin the HTTP settings; where they went.
+
+    Up to Home Assistant 2026.9 the HTTP settings are YAML. Later releases keep them in
+    ``.storage/http``: YAML there is only migrated once, as a trial that reverts (with a
+    restart) unless confirmed within 5 minutes. So for those the store is written directly,
+    with the settings as the confirmed ones, and YAML has no ``http:`` at all.
+    """
+    (config / "custom_components").mkdir(parents=True, exist_ok=True)
+    (config / "packages").mkdir(exist_ok=True)
+    link = config / "custom_components" / DOMAIN
+    target = ROOT / "custom_components" / DOMAIN
+    if not (link.is_symlink() and link.resolve() == target.resolve()):
+        if link.is_dir() and not link.is_symlink():
+            raise SetupError(f"{link} is a directory; remove it, it should link to {target}")
+        link.unlink(missing_ok=True)
+        link.symlink_to(target, target_is_directory=True)
+    try:
+        http_config: Any = importlib.import_module("homeassistant.components.http.config")
+    except ModuleNotFoundError:
+        http_config = None
+    if http_config is None or not hasattr(http_config, "HTTPConfigStore"):
+        http = f"http:\n  server_host: {host}\n  server_port: {port}\n"
+        where = "configuration.yaml"
+    else:
+        settings = dict(
+            http_config.HTTP_STORAGE_SCHEMA({"server_host": [host], "server_port": port})
+        )
+        settings |= {
+            "created_at": datetime.now(UTC).isoformat(),
+            "error": None,
+            "error_message": None,
+        }
+        store = {
+            "version": http_config.STORAGE_VERSION,
+            "minor_version": http_config.STORAGE_MINOR_VERSION,
+            "key": http_config.STORAGE_KEY,
+            "data": {"stable": settings, "pending": None, "yaml_migration_done": True},
+        }
+        path = config / ".storage" / http_config.STORAGE_KEY
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(store, indent=2))
+        path.chmod(0o600)
+        http = ""
+        where = f".storage/{http_config.STORAGE_KEY}"
+    (config / "configuration.yaml").write_text(CONFIGURATION_YAML.format(http=http))
+    return where
+
+
+# --- waiting ------------------------------------------------------------------------------------
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether PID still runs (a zombie, ended but not yet reaped, counts as ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except urllib.error.HTTPError:
+        return True  # it answered, just not with 2xx
+    except (OSError, ValueError):
+        return False
+
+
+def wait_for(url: str, pid: int | None, timeout: float) -> bool:
+    """Poll URL until it answers; False when PID ends or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _answers(url):
+            return True
+        if pid is not None and not _process_alive(pid):
+            print(f"develop: the process serving {url} ended", file=sys.stderr)
+            return False
+        time.sleep(0.5)
+    print(f"develop: {url} did not answer within {timeout:.0f} s", file=sys.stderr)
+    return False
+
+
+def port_free(host: str, port: int) -> bool:
+    """Whether nothing accepts connections on host:port."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.settimeout(1)
+        return sock.connect_ex((host, port)) != 0
+
+
+# --- talking to Home Assistant ------------------------------------------------------------------
+
+
+class HomeAssistantApi:
+    """REST and websocket calls to one Home Assistant, as one user."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+        self.session = session
+        self.url = url.rstrip("/")
+        self.client_id = f"{self.url}/"
+        self.token = ""
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None = None,
+        *,
+        form: Mapping[str, str] | None = None,
+        auth: bool = True,
+    ) -> Any:
+        """Send one request; the decoded JSON answer, or SetupError on any status >= 400."""
+        headers = {"Authorization": f"Bearer {self.token}"} if auth else {}
+        async with self.session.request(
+            method, f"{self.url}{path}", json=body, data=form, headers=headers
+        ) as response:
+            text = await response.text()
+            if response.status >= 400:
+                raise SetupError(f"{method} {path}: HTTP {response.status}: {text[:300]}")
+            return json.loads(text) if text else None
+
+    async def ws(self, message: Mapping[str, Any]) -> Any:
+        """One websocket command; its result, or SetupError when it failed."""
+        async with self.session.ws_connect(f"{self.url}/api/websocket") as socket_:
+            await socket_.receive_json()  # auth_required
+            await socket_.send_json({"type": "auth", "access_token": self.token})
+            if (reply := await socket_.receive_json())["type"] != "auth_ok":
+                raise SetupError(f"websocket authentication failed: {reply}")
+            await socket_.send_json({"id": 1, **message})
+            reply = await socket_.receive_json()
+        if not reply.get("success"):
+            raise SetupError(f"websocket {message['type']}: {reply.get('error')}")
+        return reply["result"]
+
+    async def fetch_token(self, code: str) -> None:
+        """Exchange an authorization code for an access token."""
+        form = {"grant_type": "authorization_code", "code": code, "client_id": self.client_id}
+        self.token = (await self.call("POST", "/auth/token", form=form, auth=False))["access_token"]
+
+
+async def onboard_or_login(api: HomeAssistantApi, name: str, username: str, password: str) -> str:
+    """Create the owner on a fresh instance, else log in; finish onboarding. What was done."""
+    try:
+        status = await api.call("GET", "/api/onboarding", auth=False)
+    except SetupError:
+        status = []  # once onboarded, Home Assistant no longer serves the onboarding API
+    pending = [step["step"] for step in status if not step["done"]]
+    if "user" in pending:
+        body = {
+            "client_id": api.client_id,
+            "name": name,
+            "username": username,
+            "password": password,
+            "language": "en",
+        }
+        reply = await api.call("POST", "/api/onboarding/users", body, auth=False)
+        await api.fetch_token(reply["auth_code"])
+        done = f"created the owner {username!r}"
+    else:
+        flow = await api.call(
+            "POST",
+            "/auth/login_flow",
+            {
+                "client_id": api.client_id,
+                "handler": ["homeassistant", None],
+                "redirect_uri": api.client_id,
+            },
+            auth=False,
+        )
+        reply = await api.call(
+            "POST",
+            f"/auth/login_flow/{flow['flow_id']}",
+            {"client_id": api.client_id, "username": username, "password": password},
+            auth=False,
+        )
+        if reply.get("type") != "create_entry":
+            raise SetupError(
+                f"cannot log in as {username!r} ({reply.get('errors')}); the config dir has"
+                " another owner: set DEVELOP_USER/DEVELOP_PASSWORD or delete .develop/"
+            )
+        await api.fetch_token(reply["result"])
+        done = f"logged in as {username!r}"
+    later = {
+        "core_config": {},
+        "analytics": {},
+        "integration": {"client_id": api.client_id, "redirect_uri": api.client_id},
+    }
+    for step in pending:
+        if step in later:
+            await api.call("POST", f"/api/onboarding/{step}", later[step])
+    if pending:
+        done += f"; onboarding steps done: {', '.join(pending)}"
+    return done
+
+
+async def wait_running(api: HomeAssistantApi, seconds: float) -> dict[str, Any]:
+    """Wait until Home Assistant has finished starting; its core config."""
+    deadline = time.monotonic() + seconds
+    while True:
+        config: dict[str, Any] = await api.call("GET", "/api/config")
+        if config.get("state", "RUNNING") == "RUNNING" or time.monotonic() > deadline:
+            return config
+        await asyncio.sleep(1)
+
+
+# --- config flows -------------------------------------------------------------------------------
+
+
+@dataclass
+class Flow:
+    """A config flow in progress, driven through Home Assistant's REST API."""
+
+    api: HomeAssistantApi
+    sim_url: str
+    vendor: str
+    result: Result
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        """The simulator's stand-in for this vendor's cloud."""
+        return f"{self.sim_url}/{self.vendor}"
+
+    async def submit(self, values: Mapping[str, Any]) -> Result:
+        """Fill the current form by field name (looking into its sections) and submit it."""
+        if self.result.get("type") != "form":
+            raise SetupError(f"{self.vendor}: expected a form, got {_describe(self.result)}")
+        body = _fill(self.result.get("data_schema", []), values)
+        self.result = await self.api.call(
+            "POST", f"/api/config/config_entries/flow/{self.result['flow_id']}", body
+        )
+        if self.result.get("errors"):
+            raise SetupError(
+                f"{self.vendor}: step {self.result.get('step_id')!r} refused the"
+                f" input: {self.result['errors']}"
+            )
+        return self.result
+
+    def expect_form(self, step_id: str) -> None:
+        """Go on only if the flow now shows the form ``step_id``.
+
+        FlowEndedError when the flow has ended instead (say "already_configured"), SetupError
+        on anything else.
+        """
+        if self.result.get("type") in {"abort", "create_entry"}:
+            raise FlowEndedError(self.result)
+        if self.result.get("type") != "form" or self.result.get("step_id") != step_id:
+            raise SetupError(
+                f"{self.vendor}: expected form {step_id!r}, got {_describe(self.result)}"
+            )
+
+    async def sim_get(self, path: str, **query: str) -> Any:
+        """GET a route of the simulator's control API (``<sim>/_sim/<path>``)."""
+        async with self.api.session.get(f"{self.sim_url}/_sim/{path}", params=query) as reply:
+            if reply.status >= 400:
+                raise SetupError(f"simulator {path}: HTTP {reply.status}: {await reply.text()}")
+            return await reply.json()
+
+
+def _fill(schema: list[dict[str, Any]], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The form input for ``values``: fields in sections (type "expandable") are nested."""
+    body: dict[str, Any] = {}
+    for item in schema:
+        name = item["name"]
+        if item.get("type") == "expandable":
+            if section := _fill(item.get("schema", []), values):
+                body[name] = section
+        elif name in values:
+            body[name] = values[name]
+    return body
+
+
+def _describe(result: Result) -> str:
+    kind = result.get("type")
+    detail = result.get("step_id") or result.get("reason") or result.get("title") or ""
+    errors = f" errors={result['errors']}" if result.get("errors") else ""
+    return f"{kind} {detail}{errors}".strip()
+
+
+async def electra(flow: Flow) -> Result:
+    """Electra Smart: the scenario's phone and the simulator URL, then the SMS code."""
+    await flow.submit({"phone": ELECTRA_PHONE, "base_url": flow.base_url})
+    flow.expect_form("electra_otp")
+    code = (await flow.sim_get("electra/otp", phone=ELECTRA_PHONE))["code"]
+    return await flow.submit({"code": code})
+
+
+# vendor key (the menu option, and the first step of reconfigure) -> what fills its steps
+VENDOR_SETUP: dict[str, Callable[[Flow], Awaitable[Result]]] = {"electra": electra}
+
+
+async def settle_entries(api: HomeAssistantApi, seconds: float) -> list[dict[str, Any]]:
+    """The integration's config entries, once none of them is still being set up."""
+    deadline = time.monotonic() + seconds
+    path = f"/api/config/config_entries/entry?domain={DOMAIN}"
+    while True:
+        entries: list[dict[str, Any]] = await api.call("GET", path)
+        busy = [entry for entry in entries if entry["state"] in SETTLING_STATES]
+        if not busy or time.monotonic() > deadline:
+            return entries
+        await asyncio.sleep(1)
+
+
+async def relogin_entry(api: HomeAssistantApi, sim_url: str, entry: dict[str, Any]) -> str:
+    """Give an entry a login valid at the fresh simulator, via its reconfigure flow."""
+    # A new simulator forgot every token: the entry has failed and asked for reauthentication.
+    # Drop that request, it is answered by reconfiguring (which reloads the entry).
+    flows = await api.ws({"type": "config_entries/flow/progress"})
+    for progress in flows:
+        context = progress.get("context", {})
+        if (
+            progress.get("handler") == DOMAIN
+            and context.get("source") == "reauth"
+            and context.get("entry_id") == entry["entry_id"]
+        ):
+            await api.call("DELETE", f"/api/config/config_entries/flow/{progress['flow_id']}")
+    result = await api.call(
+        "POST",
+        "/api/config/config_entries/flow",
+        {"handler": DOMAIN, "entry_id": entry["entry_id"]},
+    )
+    vendor = str(result.get("step_id"))
+    if result.get("type") != "form" or vendor not in VENDOR_SETUP:
+        await _abandon(api, result)
+        shown = _describe(result)
+        return f"{entry['title']}: left as is ({entry['state']}; reconfigure shows {shown})"
+    flow = Flow(api, sim_url, vendor, result)
+    try:
+        result = await VENDOR_SETUP[vendor](flow)
+    except FlowEndedError as end:
+        result = end.result
+    except SetupError as err:
+        await _abandon(api, flow.result)
+        return f"{entry['title']}: left as is ({entry['state']}): {err}"
+    if result.get("type") == "abort" and result.get("reason") == "reconfigure_successful":
+        return f"{entry['title']}: logged in again at the simulator"
+    return f"{entry['title']}: left as is ({entry['state']}; reconfigure ended {_describe(result)})"
+
+
+async def _abandon(api: HomeAssistantApi, result: Result) -> None:
+    """Abort a flow still waiting for input, so it does not linger in the UI."""
+    if result.get("type") in {"form", "menu"} and "flow_id" in result:
+        await api.call("DELETE", f"/api/config/config_entries/flow/{result['flow_id']}")
+
+
+async def add_vendor_entries(api: HomeAssistantApi, sim_url: str, simulated: set[str]) -> list[str]:
+    """One entry per vendor in the config flow's menu; what happened to each."""
+    start = {"handler": DOMAIN}
+    menu = await api.call("POST", "/api/config/config_entries/flow", start)
+    await _abandon(api, menu)
+    if menu.get("type") != "menu":
+        raise SetupError(f"the config flow did not start with the vendor menu: {_describe(menu)}")
+    options = menu.get("menu_options", [])
+    vendors = list(options) if isinstance(options, dict | list) else []
+    lines = []
+    for vendor in vendors:
+        if vendor not in VENDOR_SETUP:
+            lines.append(f"{vendor}: skipped (no demo set-up in scripts/develop_setup.py)")
+            continue
+        if vendor not in simulated:
+            lines.append(f"{vendor}: skipped (the simulator has no {vendor} cloud)")
+            continue
+        result = await api.call("POST", "/api/config/config_entries/flow", start)
+        result = await api.call(
+            "POST", f"/api/config/config_entries/flow/{result['flow_id']}", {"next_step_id": vendor}
+        )
+        flow = Flow(api, sim_url, vendor, result)
+        try:
+            result = await VENDOR_SETUP[vendor](flow)
+        except FlowEndedError as end:
+            result = end.result
+        except SetupError:
+            await _abandon(api, flow.result)
+            raise
+        if result.get("type") == "create_entry":
+            lines.append(f"{vendor}: added {result.get('title')!r}")
+        elif result.get("type") == "abort" and result.get("reason") == "already_configured":
+            lines.append(f"{vendor}: already set up")
+        else:
+            await _abandon(api, result)
+            raise SetupError(f"{vendor}: the config flow ended with {_describe(result)}")
+    return lines
+
+
+# --- the check ----------------------------------------------------------------------------------
+
+
+async def check_entities(api: HomeAssistantApi, seconds: float) -> tuple[bool, list[str]]:
+    """Wait for an available climate entity of the integration; (passed, summary lines)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        registry = await api.ws({"type": "config/entity_registry/list"})
+        ours = {item["entity_id"] for item in registry if item.get("platform") == DOMAIN}
+        disabled = {
+            item["entity_id"]
+            for item in registry
+            if item.get("platform") == DOMAIN and item.get("disabled_by")
+        }
+        states = {
+            state["entity_id"]: state
+            for state in await api.call("GET", "/api/states")
+            if state["entity_id"] in ours
+        }
+        climates = sorted(eid for eid in states if eid.startswith("climate."))
+        available = [eid for eid in climates if states[eid]["state"] != "unavailable"]
+        if available or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(2)
+    per_domain: dict[str, int] = {}
+    for eid in ours:
+        per_domain[eid.split(".")[0]] = per_domain.get(eid.split(".")[0], 0) + 1
+    lines = [
+        f"entities of {DOMAIN}: {len(ours)} ("
+        + ", ".join(f"{n} {d}" for d, n in sorted(per_domain.items()))
+        + f"), {len(disabled)} disabled (by default or by the user),"
+        f" {len(ours - disabled - set(states))} enabled without a state",
+    ]
+    for eid in climates:
+        state = states[eid]
+        attrs = state.get("attributes", {})
+        lines.append(
+            f"  {eid}: {state['state']} (current {attrs.get('current_temperature')},"
+            f" target {attrs.get('temperature')}, {attrs.get('friendly_name')!r})"
+        )
+    return bool(available), lines
+
+
+# --- the whole set-up ---------------------------------------------------------------------------
+
+
+async def setup(args: argparse.Namespace) -> int:
+    """Onboard or log in, bring the entries in line with the simulator, print, maybe check."""
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        api = HomeAssistantApi(session, args.ha)
+        sim_url = args.sim.rstrip("/")
+        async with session.get(f"{sim_url}/_sim") as reply:
+            simulated = set((await reply.json())["vendors"])
+        login = await onboard_or_login(api, args.name, args.username, args.password)
+        config = await wait_running(api, args.timeout)
+        lines = []
+        for entry in await settle_entries(api, args.timeout):
+            if entry["state"] != "loaded":
+                lines.append(await relogin_entry(api, sim_url, entry))
+        lines += await add_vendor_entries(api, sim_url, simulated)
+        entries = await settle_entries(api, args.timeout)
+
+        print()
+        print(f"Home Assistant {config.get('version')} is running: {api.client_id}")
+        print(f"  login:     {args.username} / {args.password}  ({login})")
+        print(f"  simulator: {sim_url}/_sim  (control API; vendor clouds below {sim_url}/<vendor>)")
+        print("  config entries:")
+        for line in lines:
+            print(f"    {line}")
+        for entry in entries:
+            print(f"    now: {entry['title']} [{entry['state']}]")
+        if not args.check:
+            return 0
+        passed, summary = await check_entities(api, args.timeout)
+        print("Check:")
+        for line in summary:
+            print(f"  {line}")
+        print(
+            f"Check {'PASSED' if passed else 'FAILED'}: "
+            + (
+                "a climate entity of the integration is available"
+                if passed
+                else "no climate entity of the integration is available"
+            )
+        )
+        return 0 if passed else 1
+
+
+def main() -> int:
+    """Dispatch the command line."""
+    parser = argparse.ArgumentParser(prog="python -m scripts.develop_setup", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("requirements")
+    configure = commands.add_parser("configure")
+    configure.add_argument("config", type=Path)
+    configure.add_argument("host")
+    configure.add_argument("port", type=int)
+    free = commands.add_parser("port-free")
+    free.add_argument("host")
+    free.add_argument("port", type=int)
+    wait = commands.add_parser("wait")
+    wait.add_argument("url")
+    wait.add_argument("--pid", type=int)
+    wait.add_argument("--timeout", type=float, default=120)
+    run = commands.add_parser("setup")
+    run.add_argument("--ha", required=True, help="Home Assistant URL")
+    run.add_argument("--sim", required=True, help="simulator root URL")
+    run.add_argument("--name", default="Demo")
+    run.add_argument("--username", default="demo")
+    run.add_argument("--password", default="demo-password")
+    run.add_argument("--check", action="store_true")
+    run.add_argument("--timeout", type=float, default=90)
+    args = parser.parse_args()
+    try:
+        if args.command == "requirements":
+            print("\n".join(missing_requirements()))
+            return 0
+        if args.command == "configure":
+            where = write_config(args.config, args.host, args.port)
+            print(f"HTTP settings ({args.host}:{args.port}) in {where}")
+            return 0
+        if args.command == "port-free":
+            if port_free(args.host, args.port):
+                return 0
+            print(f"develop: {args.host}:{args.port} is already in use", file=sys.stderr)
+            return 1
+        if args.command == "wait":
+            return 0 if wait_for(args.url, args.pid, args.timeout) else 1
+        return asyncio.run(setup(args))
+    except SetupError as err:
+        print(f"develop: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tests of the vendor API clients (no Home Assistant involved)."""
