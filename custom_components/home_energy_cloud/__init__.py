@@ -65,8 +65,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: HomeEnergyCloudConfigEn
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry) -> None:
-    """Drop the repair issue of an entry that is deleted."""
+    """Drop what was kept for a deleted entry."""
     ir.async_delete_issue(hass, DOMAIN, _unknown_vendor_issue_id(entry))
+    if (vendor := get_vendor(entry.data.get(CONF_VENDOR))) is not None:
+        await vendor.async_remove_entry(hass, entry)
 
 
 async def async_remove_config_entry_device(

@@ -66,6 +66,8 @@ class VendorSpec:
     """Registers the vendor's service actions once, from ``async_setup``."""
     can_remove_device: Callable[[HomeEnergyCloudConfigEntry, DeviceEntry], bool]
     """Whether the user may delete a device by hand (not while the cloud still lists it)."""
+    async_remove_entry: Callable[[HomeAssistant, HomeEnergyCloudConfigEntry], Awaitable[None]]
+    """Cleans up what the vendor kept for a deleted entry (e.g. stored sessions)."""
 
 
 async def async_setup_vendor_platform(

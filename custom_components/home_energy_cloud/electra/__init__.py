@@ -21,6 +21,7 @@ from .diagnostics import async_get_device_diagnostics, async_get_diagnostics
 from .entity import electra_runtime
 from .sensor import async_setup_sensors
 from .services import async_setup_services
+from .sessions import ElectraSessions
 from .switch import async_setup_switches
 
 
@@ -39,7 +40,14 @@ async def async_create_runtime(
 ) -> VendorRuntime:
     """Read the units and their state once; a failure here retries setup or asks for reauth."""
     client = create_client(hass, entry.data)
+    sessions = await ElectraSessions.async_get(hass)
+    sessions.restore(entry.entry_id, client)
+    # Whatever happens next (setup failing included), the next client continues this session.
+    entry.async_on_unload(lambda: sessions.remember(entry.entry_id, client))
     coordinator = ElectraCoordinator(hass, entry, client)
+    entry.async_on_unload(
+        coordinator.async_add_listener(lambda: sessions.remember(entry.entry_id, client))
+    )
     await coordinator.async_config_entry_first_refresh()
     timers = ElectraTimersCoordinator(hass, entry, client, coordinator)
     await timers.async_config_entry_first_refresh()
@@ -50,6 +58,11 @@ async def async_create_runtime(
         coordinator=coordinator,
         timers=timers,
     )
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry) -> None:
+    """Forget a deleted account's session."""
+    (await ElectraSessions.async_get(hass)).forget(entry.entry_id)
 
 
 def can_remove_device(entry: HomeEnergyCloudConfigEntry, device: DeviceEntry) -> bool:
@@ -77,5 +90,6 @@ ELECTRA = VendorSpec(
     async_get_device_diagnostics=async_get_device_diagnostics,
     async_setup_services=async_setup_services,
     can_remove_device=can_remove_device,
+    async_remove_entry=async_remove_entry,
     redact_keys=REDACT_KEYS,
 )

@@ -13,7 +13,14 @@ from .exceptions import (
     ElectraResponseError,
     ElectraTokenNotFoundError,
 )
-from .models import ElectraDevice, ElectraStats, ElectraTelemetry, ElectraTimer, ElectraTimers
+from .models import (
+    ElectraDevice,
+    ElectraSession,
+    ElectraStats,
+    ElectraTelemetry,
+    ElectraTimer,
+    ElectraTimers,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -27,6 +34,7 @@ __all__ = [
     "ElectraInvalidPhoneError",
     "ElectraLockoutError",
     "ElectraResponseError",
+    "ElectraSession",
     "ElectraStats",
     "ElectraTelemetry",
     "ElectraTimer",

@@ -66,6 +66,7 @@ from .exceptions import (
 )
 from .models import (
     ElectraDevice,
+    ElectraSession,
     ElectraStats,
     ElectraTelemetry,
     ElectraTimer,
@@ -227,6 +228,14 @@ class ElectraClient:
     def token(self) -> str | None:
         """The long-lived token (None before login)."""
         return self._token
+
+    def session_snapshot(self) -> ElectraSession:
+        """The current session, to hand to a later client for the same token."""
+        return self._sessions.snapshot()
+
+    def restore_session(self, session: ElectraSession) -> None:
+        """Continue an earlier client's session (same token), keeping its rate-limit state."""
+        self._sessions.restore(session)
 
     # ------------------------------------------------------------------ login
 

@@ -280,6 +280,21 @@ class ElectraTimers:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ElectraSession:
+    """A session to carry across client instances (reloads, restarts).
+
+    Ages, not timestamps, because each client measures time on its own monotonic clock. The
+    caller stores it next to the token it belongs to.
+    """
+
+    sid: str | None
+    sid_age: float
+    """Seconds since the SID was issued."""
+    validate_age: float | None
+    """Seconds since the last VALIDATE_TOKEN (None: none since the login)."""
+
+
 @dataclass(slots=True)
 class ElectraStats:
     """Counters for benchmarks and diagnostics; mutated by the client."""

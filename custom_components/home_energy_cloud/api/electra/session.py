@@ -16,7 +16,7 @@ import aiohttp
 from ..exceptions import ApiConnectionError
 from .const import SID_MAX_AGE, VALIDATE_TOKEN_MIN_INTERVAL
 from .exceptions import ElectraAuthError, ElectraResponseError
-from .models import ElectraStats
+from .models import ElectraSession, ElectraStats
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -51,6 +51,27 @@ class SessionManager:
         self._sid_at = self._clock()
         self._last_validate_at = None
         self._last_auth_error = None
+
+    def snapshot(self) -> ElectraSession:
+        """The session and the rate-limit state, for a later client to :meth:`restore`."""
+        now = self._clock()
+        return ElectraSession(
+            sid=self._sid,
+            sid_age=now - self._sid_at,
+            validate_age=None if self._last_validate_at is None else now - self._last_validate_at,
+        )
+
+    def restore(self, session: ElectraSession) -> None:
+        """Continue a session of an earlier client with the same token.
+
+        Without this, every reload or restart would begin with a VALIDATE_TOKEN, and two within
+        5 minutes lock the token out.
+        """
+        now = self._clock()
+        self._sid = session.sid
+        self._sid_at = now - max(0.0, session.sid_age)
+        if session.validate_age is not None:
+            self._last_validate_at = now - max(0.0, session.validate_age)
 
     async def get_sid(self) -> str:
         """Return the SID to use now, renewing it first when it is missing or old."""
