@@ -51,6 +51,7 @@ async def async_create_runtime(
     await coordinator.async_config_entry_first_refresh()
     timers = ElectraTimersCoordinator(hass, entry, client, coordinator)
     await timers.async_config_entry_first_refresh()
+    entry.async_on_unload(timers.async_follow_units())
     return ElectraRuntime(
         vendor=vendor,
         coordinators=[coordinator, timers],

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo, format_mac
 from homeassistant.util import dt as dt_util
@@ -160,6 +160,20 @@ class ElectraTimersCoordinator(HomeEnergyCloudCoordinator[dict[int, ElectraTimer
         if errors and len(errors) == len(device_ids):
             raise errors[0]
         return timers
+
+    @callback
+    def async_follow_units(self) -> CALLBACK_TYPE:
+        """Read the timers of units as they appear, not up to an hour later."""
+
+        @callback
+        def check_units() -> None:
+            units = self._devices.data.devices if self._devices.data else {}
+            if self.data is not None and units.keys() - self.data.keys():
+                self.config_entry.async_create_background_task(
+                    self.hass, self.async_request_refresh(), "electra timers of new units"
+                )
+
+        return self._devices.async_add_listener(check_units)
 
     async def async_refresh_device(self, device_id: int) -> None:
         """Re-read one unit's timers (after a change); the others keep their data."""

@@ -20,9 +20,10 @@ from homeassistant.const import (
     UnitOfTemperature,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_track_point_in_time
 from homeassistant.util import dt as dt_util
 
 from ..api.electra import ElectraDevice, ElectraTelemetry
@@ -156,9 +157,39 @@ class ElectraNextTimerSensor(HomeEnergyCloudEntity[ElectraTimersCoordinator], Se
             device_info=device_info(device),
         )
         self.device_id = device.id
+        self._unsub_fire: CALLBACK_TYPE | None = None
 
     def _next(self) -> tuple[datetime, Any] | None:
         return next_timer((self.coordinator.data or {}).get(self.device_id), dt_util.now())
+
+    async def async_added_to_hass(self) -> None:
+        """Move on to the following timer when the next one fires (timers are read hourly)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._cancel_fire)
+        self._schedule_fire()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        self._schedule_fire()
+        super()._handle_coordinator_update()
+
+    @callback
+    def _cancel_fire(self) -> None:
+        if self._unsub_fire is not None:
+            self._unsub_fire()
+            self._unsub_fire = None
+
+    @callback
+    def _schedule_fire(self) -> None:
+        self._cancel_fire()
+        if (upcoming := self._next()) is not None:
+            self._unsub_fire = async_track_point_in_time(self.hass, self._fired, upcoming[0])
+
+    @callback
+    def _fired(self, _now: datetime) -> None:
+        self._unsub_fire = None
+        self._schedule_fire()
+        self.async_write_ha_state()
 
     @property
     def available(self) -> bool:

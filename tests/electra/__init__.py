@@ -1,0 +1,1 @@
+"""Tests of the Electra Smart vendor, against the simulator."""
