@@ -169,10 +169,10 @@ async def test_create_and_update_timer(
     } in response[entity_id]["timers"]
 
 
-async def test_update_without_weekdays_runs_every_day(
+async def test_update_keeps_what_is_left_out(
     hass: HomeAssistant, cloud: ElectraCloud, setup_electra: MockConfigEntry
 ) -> None:
-    """Leaving the weekdays out means every day, as the action's description says."""
+    """Changing only the time and mode keeps the days, the enabled flag and the set point."""
     await set_timer(
         hass, CENTRAL, timer_id=str(SCENARIO_EVENT_ID), time="06:45:00", hvac_mode="heat"
     )
@@ -180,11 +180,32 @@ async def test_update_without_weekdays_runs_every_day(
         {
             "eventId": SCENARIO_EVENT_ID,
             "time": "06:45",
-            "days": 127,
-            "enabled": True,
-            "actionsJson": {"AC_MODE": "HEAT"},
+            "days": 62,
+            "enabled": False,
+            "actionsJson": {"AC_MODE": "HEAT", "SPT": "24"},
         }
     ]
+    # Only the flag: everything else stays.
+    await set_timer(hass, CENTRAL, timer_id=str(SCENARIO_EVENT_ID), enabled=True)
+    assert cloud.events(CENTRAL_ID)[0] == {
+        "eventId": SCENARIO_EVENT_ID,
+        "time": "06:45",
+        "days": 62,
+        "enabled": True,
+        "actionsJson": {"AC_MODE": "HEAT", "SPT": "24"},
+    }
+
+
+async def test_new_timer_without_days_runs_every_day(
+    hass: HomeAssistant, cloud: ElectraCloud, setup_electra: MockConfigEntry
+) -> None:
+    """A new timer without weekdays fires every day and is enabled."""
+    await set_timer(hass, CENTRAL, time="23:00:00", hvac_mode="off")
+    created = [e for e in cloud.events(CENTRAL_ID) if e["eventId"] != SCENARIO_EVENT_ID]
+    assert len(created) == 1
+    assert created[0]["days"] == 127
+    assert created[0]["enabled"] is True
+    assert created[0]["time"] == "23:00"
 
 
 async def test_delete_timer(
@@ -227,6 +248,9 @@ async def test_delete_timer(
             {"time": "07:00:00", "hvac_mode": "heat_cool"},
             "timer_invalid_mode",
         ),
+        # A new timer needs both when and what.
+        ("set_timer", {"hvac_mode": "cool"}, "timer_needs_time_and_mode"),
+        ("set_timer", {"time": "07:00:00"}, "timer_needs_time_and_mode"),
     ],
 )
 async def test_validation(
@@ -321,3 +345,14 @@ async def test_next_timer_respects_the_flag(
     )
     assert hass.states.get(CENTRAL_NEXT).state == STATE_UNKNOWN
     assert hass.states.get(CENTRAL_NEXT).attributes.get("timer_id") is None
+
+
+@pytest.mark.freeze_time(MONDAY_0600)
+async def test_timer_times_are_israel_time_wherever_home_assistant_is(
+    hass: HomeAssistant, cloud: ElectraCloud, setup_electra: MockConfigEntry
+) -> None:
+    """The cloud fires 07:30 in Israel; a Home Assistant set to another zone shows that moment."""
+    await hass.config.async_set_time_zone("America/New_York")
+    await set_timer(hass, CENTRAL, time="07:30:00", hvac_mode="cool")
+    # 07:30 in Jerusalem (UTC+3 in June) is 04:30 UTC, not 07:30 New York time.
+    assert hass.states.get(CENTRAL_NEXT).state == "2026-06-01T04:30:00+00:00"

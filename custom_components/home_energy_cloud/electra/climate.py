@@ -286,17 +286,31 @@ class ElectraClimate(ElectraEntity, ClimateEntity, RestoreEntity):
 
     async def async_set_timer(
         self,
-        time: dt_time,
-        hvac_mode: str,
+        timer_id: str | None = None,
+        time: dt_time | None = None,
+        hvac_mode: str | None = None,
         weekdays: list[str] | None = None,
-        enabled: bool = True,
+        enabled: bool | None = None,
         temperature: float | None = None,
         fan_mode: str | None = None,
-        timer_id: str | None = None,
     ) -> None:
-        """Create a timer, or change the one with ``timer_id``."""
+        """Create a timer, or change the one with ``timer_id`` (fields left out are kept)."""
+        days = weekdays_to_mask(weekdays) if weekdays else None
+        at = time.strftime("%H:%M") if time is not None else None
         if timer_id is not None:
-            self._find_timer(timer_id)
+            existing = self._find_timer(timer_id)
+            current = timer_to_dict(existing)
+            at = at or existing.time
+            hvac_mode = hvac_mode or current["hvac_mode"]
+            days = days or existing.days
+            enabled = existing.enabled if enabled is None else enabled
+            if temperature is None:
+                temperature = current["temperature"]
+            fan_mode = fan_mode or current["fan_mode"]
+        if at is None or hvac_mode is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="timer_needs_time_and_mode"
+            )
         if hvac_mode not in self.hvac_modes:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -321,9 +335,9 @@ class ElectraClimate(ElectraEntity, ClimateEntity, RestoreEntity):
             )
         timer = ElectraTimer(
             event_id=timer_id,
-            time=time.strftime("%H:%M"),
-            days=weekdays_to_mask(weekdays) if weekdays else EVERY_DAY,
-            enabled=enabled,
+            time=at,
+            days=days or EVERY_DAY,
+            enabled=True if enabled is None else enabled,
             actions=build_actions(self.oper, HVACMode(hvac_mode), temperature, fan_mode),
         )
         await self._timer_call(self.coordinator.client.set_timer(self.device_id, timer))

@@ -18,6 +18,10 @@ TELEMETRY_INTERVAL: Final = timedelta(seconds=60)
 DEVICES_INTERVAL: Final = timedelta(hours=1)
 TIMERS_INTERVAL: Final = timedelta(hours=1)
 
+# Electra Smart units are sold and run in Israel; the cloud's timer times are local time there,
+# whatever time zone Home Assistant itself is set to.
+UNIT_TIME_ZONE: Final = "Asia/Jerusalem"
+
 MIN_TEMP: Final = 16
 MAX_TEMP: Final = 30
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -29,6 +29,7 @@ from homeassistant.util import dt as dt_util
 from ..api.electra import ElectraDevice, ElectraTelemetry
 from ..entity import HomeEnergyCloudEntity
 from ..vendor_spec import HomeEnergyCloudConfigEntry
+from .const import UNIT_TIME_ZONE
 from .coordinator import ElectraTimersCoordinator, device_info, device_unique_id
 from .entity import ElectraEntity, add_entities_as_units_appear, electra_runtime
 from .state import outdoor_temperature, to_number
@@ -119,9 +120,10 @@ async def async_setup_sensors(
 ) -> None:
     """Add the readings each unit reports, and a next-timer sensor per unit."""
     runtime = electra_runtime(entry)
+    unit_zone = await dt_util.async_get_time_zone(UNIT_TIME_ZONE)
 
     def build(device: ElectraDevice, telemetry: ElectraTelemetry | None) -> list[Entity]:
-        entities: list[Entity] = [ElectraNextTimerSensor(runtime.timers, device)]
+        entities: list[Entity] = [ElectraNextTimerSensor(runtime.timers, device, unit_zone)]
         if telemetry is not None:
             entities.extend(
                 ElectraSensor(runtime.coordinator, description, device)
@@ -148,8 +150,13 @@ class ElectraSensor(ElectraEntity, SensorEntity):
 class ElectraNextTimerSensor(HomeEnergyCloudEntity[ElectraTimersCoordinator], SensorEntity):
     """When the unit's next cloud timer fires, and what it will do."""
 
-    def __init__(self, coordinator: ElectraTimersCoordinator, device: ElectraDevice) -> None:
-        """Create the next-timer sensor of one unit."""
+    def __init__(
+        self,
+        coordinator: ElectraTimersCoordinator,
+        device: ElectraDevice,
+        unit_zone: tzinfo | None,
+    ) -> None:
+        """Create the next-timer sensor of one unit (timer times are local to the unit)."""
         super().__init__(
             coordinator,
             NEXT_TIMER,
@@ -157,10 +164,12 @@ class ElectraNextTimerSensor(HomeEnergyCloudEntity[ElectraTimersCoordinator], Se
             device_info=device_info(device),
         )
         self.device_id = device.id
+        self._unit_zone = unit_zone
         self._unsub_fire: CALLBACK_TYPE | None = None
 
     def _next(self) -> tuple[datetime, Any] | None:
-        return next_timer((self.coordinator.data or {}).get(self.device_id), dt_util.now())
+        timers = (self.coordinator.data or {}).get(self.device_id)
+        return next_timer(timers, dt_util.now(self._unit_zone))
 
     async def async_added_to_hass(self) -> None:
         """Move on to the following timer when the next one fires (timers are read hourly)."""

@@ -35,12 +35,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
         func="async_set_timer",
         schema={
             vol.Optional(ATTR_TIMER_ID): cv.string,
-            vol.Required("time"): cv.time,
-            vol.Required("hvac_mode"): vol.Coerce(HVACMode),
+            vol.Optional("time"): cv.time,
+            vol.Optional("hvac_mode"): vol.Coerce(HVACMode),
             vol.Optional("weekdays"): vol.All(
                 cv.ensure_list, [vol.In(WEEKDAYS)], vol.Length(min=1)
             ),
-            vol.Optional("enabled", default=True): cv.boolean,
+            vol.Optional("enabled"): cv.boolean,
             vol.Optional("temperature"): vol.Coerce(float),
             vol.Optional("fan_mode"): cv.string,
         },
