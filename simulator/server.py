@@ -61,7 +61,7 @@ class Simulator:
         """Keys of the vendor clouds served."""
         return list(self._clouds)
 
-    def cloud(self, key: str) -> Any:  # noqa: ANN401 - each vendor fake has its own type
+    def cloud(self, key: str) -> Any:
         """Return the fake of one vendor (typed by the caller, e.g. ``ElectraCloud``)."""
         return self._clouds[key]
 
@@ -139,11 +139,11 @@ class Simulator:
         try:
             body = await request.json()
             seconds = float(body["seconds"])
-            if not math.isfinite(seconds):
-                raise ValueError("seconds must be finite")
-            self.clock.advance(seconds)
         except (KeyError, TypeError, ValueError) as err:
             raise web.HTTPBadRequest(text=f"expected {{'seconds': <number >= 0>}}: {err}") from err
+        if not math.isfinite(seconds) or seconds < 0:
+            raise web.HTTPBadRequest(text="expected {'seconds': <number >= 0>}")
+        self.clock.advance(seconds)
         return web.json_response({"time": self.clock.time()})
 
     async def _handle_reset(self, request: web.Request) -> web.Response:

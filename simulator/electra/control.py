@@ -1,0 +1,149 @@
+"""Control routes under ``/_sim/electra/`` (JSON), for tests, benchmarks and the demo.
+
+* ``GET otp?phone=0501234567`` -> ``{"code": "1234"}``; 404 when no code is pending.
+* ``POST expire_sessions`` -> ``{"expired": n}``.
+* ``GET commands`` -> ``{"commands": [{"device_id": .., "oper": {..}}, ...]}``.
+* ``GET stats`` -> validate_calls, lockouts, requests per cmd, user agents seen, ...
+* ``GET units`` -> every unit with owner, online flag, OPER and room temperature.
+* ``POST units/{id}/online`` ``{"online": bool}``;
+  ``POST units/{id}/ignore_commands`` ``{"count": n}``.
+* ``POST unit_count`` ``{"count": n}`` -> the primary account gets n generic units.
+* ``POST fail_next`` ``{"cmd": "GET_DEVICES", "count": 1, "status": 99}``.
+* ``GET|POST settings`` ``{"sid_lifetime": s, "lockout_window": s}``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from .cloud import ElectraCloud
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError as err:
+        raise web.HTTPBadRequest(text="body is not valid JSON") from err
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="body must be a JSON object")
+    return body
+
+
+def _count(body: dict[str, Any], key: str = "count") -> int:
+    value = body.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise web.HTTPBadRequest(text=f"expected {{{key!r}: <int >= 0>}}")
+    return value
+
+
+def _device_id(request: web.Request, cloud: ElectraCloud) -> int:
+    raw = request.match_info["device_id"]
+    if not raw.isdigit() or int(raw) not in cloud.state.units:
+        raise web.HTTPNotFound(text=f"no unit {raw}")
+    return int(raw)
+
+
+def setup(app: web.Application, cloud: ElectraCloud) -> None:
+    """Add every control route of the Electra fake to ``app``."""
+    routes = _Routes(cloud)
+    app.router.add_get("/otp", routes.otp)
+    app.router.add_post("/expire_sessions", routes.expire_sessions)
+    app.router.add_get("/commands", routes.commands)
+    app.router.add_get("/stats", routes.stats)
+    app.router.add_get("/units", routes.units)
+    app.router.add_post("/units/{device_id}/online", routes.online)
+    app.router.add_post("/units/{device_id}/ignore_commands", routes.ignore_commands)
+    app.router.add_post("/unit_count", routes.unit_count)
+    app.router.add_post("/fail_next", routes.fail_next)
+    app.router.add_get("/settings", routes.settings)
+    app.router.add_post("/settings", routes.settings)
+
+
+class _Routes:
+    """The handlers, bound to one cloud."""
+
+    def __init__(self, cloud: ElectraCloud) -> None:
+        self._cloud = cloud
+
+    async def otp(self, request: web.Request) -> web.Response:
+        code = self._cloud.otp_for(request.query.get("phone", ""))
+        if code is None:
+            raise web.HTTPNotFound(text="no OTP pending for that phone")
+        return web.json_response({"code": code})
+
+    async def expire_sessions(self, request: web.Request) -> web.Response:
+        return web.json_response({"expired": self._cloud.expire_sessions()})
+
+    async def commands(self, request: web.Request) -> web.Response:
+        listed = [{"device_id": device, "oper": oper} for device, oper in self._cloud.commands]
+        return web.json_response({"commands": listed})
+
+    async def stats(self, request: web.Request) -> web.Response:
+        return web.json_response(self._cloud.stats())
+
+    async def units(self, request: web.Request) -> web.Response:
+        listed = []
+        for device_id in list(self._cloud.state.units):
+            unit = self._cloud.unit(device_id)
+            listed.append(
+                {
+                    "id": device_id,
+                    "name": unit.name,
+                    "owner": unit.owner,
+                    "family": unit.family.key,
+                    "online": unit.online,
+                    "oper": unit.oper,
+                    "room": round(unit.room, 2),
+                    "enable_events": unit.enable_events,
+                }
+            )
+        return web.json_response({"units": listed})
+
+    async def online(self, request: web.Request) -> web.Response:
+        device_id = _device_id(request, self._cloud)
+        value = (await _body(request)).get("online")
+        if not isinstance(value, bool):
+            raise web.HTTPBadRequest(text="expected {'online': <bool>}")
+        self._cloud.set_online(device_id, value)
+        return web.json_response({"id": device_id, "online": value})
+
+    async def ignore_commands(self, request: web.Request) -> web.Response:
+        device_id = _device_id(request, self._cloud)
+        count = _count(await _body(request))
+        self._cloud.ignore_commands(device_id, count)
+        return web.json_response({"id": device_id, "ignore_commands": count})
+
+    async def unit_count(self, request: web.Request) -> web.Response:
+        ids = self._cloud.set_unit_count(_count(await _body(request)))
+        return web.json_response({"ids": ids})
+
+    async def fail_next(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        cmd = body.get("cmd")
+        status = body.get("status", 99)
+        if not isinstance(cmd, str) or isinstance(status, bool) or not isinstance(status, int):
+            raise web.HTTPBadRequest(text="expected {'cmd': str, 'count': int, 'status': int}")
+        count = _count(body) if "count" in body else 1
+        self._cloud.fail_next(cmd, count, status)
+        return web.json_response({"cmd": cmd, "count": count, "status": status})
+
+    async def settings(self, request: web.Request) -> web.Response:
+        if request.method == "POST":
+            body = await _body(request)
+            keys = ("sid_lifetime", "lockout_window")
+            values = {key: body[key] for key in keys if key in body}
+            if set(body) - set(keys) or any(
+                isinstance(v, bool) or not isinstance(v, int | float) or v < 0
+                for v in values.values()
+            ):
+                raise web.HTTPBadRequest(text="expected {'sid_lifetime'|'lockout_window': secs}")
+            if "sid_lifetime" in values:
+                self._cloud.sid_lifetime = float(values["sid_lifetime"])
+            if "lockout_window" in values:
+                self._cloud.lockout_window = float(values["lockout_window"])
+        return web.json_response(
+            {"sid_lifetime": self._cloud.sid_lifetime, "lockout_window": self._cloud.lockout_window}
+        )

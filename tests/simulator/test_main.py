@@ -1,0 +1,28 @@
+"""``python -m simulator`` as a newcomer runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+
+import aiohttp
+
+
+async def test_python_m_simulator_serves_and_prints_base_urls(socket_enabled: None) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "simulator", "--port", "0", stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        assert process.stdout is not None
+        first = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        second = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        control = re.fullmatch(r"Simulator control API: (http://127\.0\.0\.1:\d+/_sim)\n", first)
+        assert control is not None
+        electra = re.fullmatch(r"electra base URL: (http://127\.0\.0\.1:\d+/electra)\n", second)
+        assert electra is not None
+        async with aiohttp.ClientSession() as session, session.get(control[1]) as response:
+            assert (await response.json())["vendors"]["electra"] == electra[1]
+    finally:
+        process.terminate()
+        await process.wait()
