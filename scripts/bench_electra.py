@@ -32,11 +32,12 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
 )
 
-from custom_components.home_energy_cloud.api.electra import ElectraClient, generate_imei
-from custom_components.home_energy_cloud.const import CONF_BASE_URL, CONF_VENDOR, DOMAIN
+from custom_components.home_energy_cloud.api.electra import ElectraClient
+from custom_components.home_energy_cloud.const import DOMAIN
 from custom_components.home_energy_cloud.electra.coordinator import ElectraRuntime
 from simulator import Simulator
-from simulator.electra import PRIMARY_PHONE, ElectraCloud
+from simulator.electra import ElectraCloud
+from tests.helpers import electra_login
 
 POLL = timedelta(seconds=60)
 
@@ -75,28 +76,6 @@ def _simulated_utcnow(sim: Simulator) -> Iterator[None]:
         yield
 
 
-async def _login(sim: Simulator) -> dict[str, str]:
-    cloud: ElectraCloud = sim.cloud("electra")
-    async with aiohttp.ClientSession() as session:
-        client = ElectraClient(
-            session,
-            imei=generate_imei(),
-            base_url=sim.base_url("electra"),
-            clock=sim.clock.monotonic,
-        )
-        await client.send_otp(PRIMARY_PHONE)
-        code = cloud.otp_for(PRIMARY_PHONE)
-        assert code is not None
-        token = await client.check_otp(PRIMARY_PHONE, code)
-    return {
-        CONF_VENDOR: "electra",
-        "phone": PRIMARY_PHONE,
-        "imei": client.imei,
-        "token": token,
-        CONF_BASE_URL: sim.base_url("electra"),
-    }
-
-
 async def _measure_confirm(hass: HomeAssistant, runtime: ElectraRuntime, samples: int) -> float:
     """Median seconds from a set_temperature call to the read-back confirmation."""
     entity_id = next(
@@ -123,7 +102,7 @@ async def bench(units: int, hours: float, latency: float, samples: int) -> Resul
     await sim.start("127.0.0.1", 0)
     cloud: ElectraCloud = sim.cloud("electra")
     cloud.set_unit_count(units)
-    data = await _login(sim)
+    data = await electra_login(sim)
     with tempfile.TemporaryDirectory() as config_dir:
         async with async_test_home_assistant(config_dir=config_dir) as hass:
             hass.data.pop("custom_components", None)  # let the loader see custom_components/

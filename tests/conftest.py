@@ -8,17 +8,18 @@ from dataclasses import replace
 from functools import partial
 from unittest.mock import patch
 
-import aiohttp
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.home_energy_cloud.api.electra import ElectraClient, generate_imei
-from custom_components.home_energy_cloud.const import CONF_BASE_URL, CONF_VENDOR, DOMAIN
+from custom_components.home_energy_cloud.api.electra import ElectraClient
+from custom_components.home_energy_cloud.const import DOMAIN
 from custom_components.home_energy_cloud.electra import ELECTRA
 from simulator import SimClock, Simulator
-from simulator.electra import PRIMARY_PHONE, ElectraCloud
+from simulator.electra import PRIMARY_PHONE
+
+from .helpers import electra_login
 
 
 @pytest.fixture(autouse=True)
@@ -70,29 +71,6 @@ def electra_client_timing(sim_clock: SimClock) -> Generator[None]:
     )
     with patch("custom_components.home_energy_cloud.electra.ElectraClient", fast_client):
         yield
-
-
-async def electra_login(simulator: Simulator, phone: str = ELECTRA_PHONE) -> dict[str, str]:
-    """Log in over the simulator's OTP flow, as the config flow would; returns entry data."""
-    cloud: ElectraCloud = simulator.cloud("electra")
-    async with aiohttp.ClientSession() as session:
-        client = ElectraClient(
-            session,
-            imei=generate_imei(),
-            base_url=simulator.base_url("electra"),
-            clock=simulator.clock.monotonic,
-        )
-        await client.send_otp(phone)
-        code = cloud.otp_for(phone)
-        assert code is not None
-        token = await client.check_otp(phone, code)
-    return {
-        CONF_VENDOR: "electra",
-        "phone": phone,
-        "imei": client.imei,
-        "token": token,
-        CONF_BASE_URL: simulator.base_url("electra"),
-    }
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
-import voluptuous as vol
 
 from .const import CONF_ADVANCED, CONF_BASE_URL, CONF_VENDOR
+from .schema import vol
 from .vendor_spec import VendorSpec
 from .vendors import VENDORS, get_vendor
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -14,13 +15,21 @@ from .const import DOMAIN, LOGGER
 from .vendor_spec import HomeEnergyCloudConfigEntry
 
 
-def update_failed_key(err: ApiError) -> str:
-    """The translation key that explains a client error to the user."""
-    if isinstance(err, ApiTimeoutError):
-        return "cloud_timeout"
-    if isinstance(err, ApiProtocolError):
-        return "cloud_bad_reply"
-    return "cloud_unavailable"
+def api_error_translation(err: ApiError) -> dict[str, Any]:
+    """Keyword arguments of a Home Assistant exception that explains a client error."""
+    if isinstance(err, ApiAuthError):
+        key = "auth_failed"
+    elif isinstance(err, ApiTimeoutError):
+        key = "cloud_timeout"
+    elif isinstance(err, ApiProtocolError):
+        key = "cloud_bad_reply"
+    else:
+        key = "cloud_unavailable"
+    return {
+        "translation_domain": DOMAIN,
+        "translation_key": key,
+        "translation_placeholders": {"error": str(err)},
+    }
 
 
 class HomeEnergyCloudCoordinator[DataT](DataUpdateCoordinator[DataT]):
@@ -58,12 +67,6 @@ class HomeEnergyCloudCoordinator[DataT](DataUpdateCoordinator[DataT]):
         try:
             return await self._async_fetch()
         except ApiAuthError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="auth_failed"
-            ) from err
+            raise ConfigEntryAuthFailed(**api_error_translation(err)) from err
         except ApiError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key=update_failed_key(err),
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise UpdateFailed(**api_error_translation(err)) from err

@@ -8,9 +8,9 @@ from typing import Any
 from homeassistant.core import HomeAssistant, SupportsResponse
 from homeassistant.helpers import service
 from homeassistant.helpers.entity_platform import DATA_DOMAIN_PLATFORM_ENTITIES
-import voluptuous as vol
 
 from .const import DOMAIN
+from .schema import vol
 
 
 def register_platform_entity_service(

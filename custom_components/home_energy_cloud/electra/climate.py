@@ -31,7 +31,7 @@ from homeassistant.helpers.restore_state import ExtraStoredData, RestoredExtraDa
 from ..api.electra import ElectraDevice, ElectraTelemetry, ElectraTimer
 from ..api.exceptions import ApiError
 from ..const import DOMAIN
-from ..coordinator import update_failed_key
+from ..coordinator import api_error_translation
 from ..vendor_spec import HomeEnergyCloudConfigEntry
 from .const import FANSPD, HSWING, MAX_TEMP, MIN_TEMP, OFF, ON, SHABAT, SPT, TURN_ON_OFF, VSWING
 from .coordinator import ElectraCoordinator, ElectraTimersCoordinator
@@ -269,11 +269,7 @@ class ElectraClimate(ElectraEntity, ClimateEntity, RestoreEntity):
                 await command
             await self._timers.async_refresh_device(self.device_id)
         except ApiError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key=update_failed_key(err),
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise HomeAssistantError(**api_error_translation(err)) from err
 
     async def async_get_timers(self) -> ServiceResponse:
         """The unit's timers, freshly read."""

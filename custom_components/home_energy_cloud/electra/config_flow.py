@@ -11,7 +11,6 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
 
 from ..api.electra import (
     ElectraClient,
@@ -23,6 +22,7 @@ from ..api.electra import (
 from ..api.exceptions import ApiConnectionError, ApiError, ApiProtocolError
 from ..config_flow_base import HomeEnergyCloudFlowBase
 from ..const import CONF_BASE_URL, CONF_VENDOR, LOGGER
+from ..schema import vol
 from . import ELECTRA, create_client
 from .const import CONF_CODE, CONF_IMEI, CONF_PHONE, CONF_RESEND, CONF_TOKEN, VENDOR_KEY
 

@@ -13,7 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..api.electra import ElectraCommandNotAppliedError, ElectraDevice, ElectraTelemetry
 from ..api.exceptions import ApiAuthError, ApiError
 from ..const import DOMAIN
-from ..coordinator import update_failed_key
+from ..coordinator import api_error_translation
 from ..entity import HomeEnergyCloudEntity
 from ..vendor_spec import HomeEnergyCloudConfigEntry
 from .coordinator import ElectraCoordinator, ElectraRuntime, device_info, device_unique_id
@@ -120,17 +120,11 @@ class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
                 translation_key="command_not_applied",
                 translation_placeholders={"device": self._device_name},
             ) from err
-        except ApiAuthError as err:
-            self.coordinator.config_entry.async_start_reauth(self.hass)
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="auth_failed"
-            ) from err
         except ApiError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key=update_failed_key(err),
-                translation_placeholders={"error": str(err)},
-            ) from err
+            if isinstance(err, ApiAuthError):
+                # Ask now rather than at the next poll.
+                self.coordinator.config_entry.async_start_reauth(self.hass)
+            raise HomeAssistantError(**api_error_translation(err)) from err
         finally:
             for key, value in changes.items():
                 # A later command for the same key (a slider drag) keeps its own pending value.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from homeassistant.components.climate.const import DOMAIN as CLIMATE_DOMAIN, HVACMode
 from homeassistant.core import HomeAssistant, SupportsResponse, callback
 from homeassistant.helpers import config_validation as cv
-import voluptuous as vol
 
+from ..schema import vol
 from ..services import register_platform_entity_service
 from .timers import WEEKDAYS
 

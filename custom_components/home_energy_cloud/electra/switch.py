@@ -15,8 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.electra import ElectraDevice, ElectraTelemetry
 from ..api.exceptions import ApiError
-from ..const import DOMAIN
-from ..coordinator import update_failed_key
+from ..coordinator import api_error_translation
 from ..entity import HomeEnergyCloudEntity
 from ..vendor_spec import HomeEnergyCloudConfigEntry
 from .const import IFEEL, OFF, ON, SHABAT, SLEEP, TURBO
@@ -122,11 +121,7 @@ class ElectraTimersSwitch(HomeEnergyCloudEntity[ElectraTimersCoordinator], Switc
             await self.coordinator.client.set_timers_enabled(self.device_id, enabled)
             await self.coordinator.async_refresh_device(self.device_id)
         except ApiError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key=update_failed_key(err),
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise HomeAssistantError(**api_error_translation(err)) from err
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Let the unit's timers run."""
