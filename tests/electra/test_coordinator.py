@@ -15,7 +15,14 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulator import SimClock, Simulator
-from simulator.electra import CENTRAL_ID, INVERTER_ID, MIDEA_ID, NEVER_ONLINE_ID, ElectraCloud
+from simulator.electra import (
+    CENTRAL_ID,
+    INVERTER_ID,
+    MIDEA_ID,
+    NEVER_ONLINE_ID,
+    PRIMARY_PHONE,
+    ElectraCloud,
+)
 
 from .common import CENTRAL, INVERTER, MIDEA, NEVER_ONLINE, async_poll, find_device
 
@@ -312,6 +319,11 @@ async def test_removed_unit_leaves_the_registry(
     assert state_of(hass, INVERTER) == STATE_UNAVAILABLE
     assert state_of(hass, CENTRAL) == HVACMode.OFF
 
+    # One list without it could be a glitch of the cloud: the device and its entities stay.
+    await async_poll(hass, freezer, 3600)
+    assert device_registry.async_get(device.id) is not None
+    assert state_of(hass, INVERTER) == STATE_UNAVAILABLE
+
     await async_poll(hass, freezer, 3600)
     assert find_device(device_registry, setup_electra.entry_id, INVERTER_ID) is None
     assert device_registry.async_get(device.id) is None
@@ -348,3 +360,24 @@ async def test_rapid_changes_become_one_command(
     )
     assert cloud.commands == [(INVERTER_ID, {**cloud.unit_oper(INVERTER_ID), "SPT": 26})]
     assert hass.states.get(INVERTER).attributes[ATTR_TEMPERATURE] == 26
+
+
+async def test_a_list_without_units_once_deletes_nothing(
+    hass: HomeAssistant,
+    cloud: ElectraCloud,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+    setup_electra: MockConfigEntry,
+) -> None:
+    """The cloud's `devices: null` glitch (notes §2.4) costs no device, entity or setting."""
+    devices = dr.async_entries_for_config_entry(device_registry, setup_electra.entry_id)
+    account = cloud.state.accounts[PRIMARY_PHONE]
+    account.devices_null = True
+    await async_poll(hass, freezer, 3600)
+    account.devices_null = False
+
+    assert dr.async_entries_for_config_entry(device_registry, setup_electra.entry_id) == devices
+    # The units still answer their own reads, so they even stay available.
+    assert state_of(hass, CENTRAL) == HVACMode.OFF
+    await async_poll(hass, freezer, 3600)
+    assert dr.async_entries_for_config_entry(device_registry, setup_electra.entry_id) == devices

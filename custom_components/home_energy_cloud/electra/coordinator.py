@@ -80,6 +80,7 @@ class ElectraCoordinator(HomeEnergyCloudCoordinator[ElectraData]):
         self.client = client
         self._devices: dict[int, ElectraDevice] | None = None
         self._devices_fetched: datetime | None = None
+        self._missing_once: set[int] = set()
 
     async def _async_fetch(self) -> ElectraData:
         now = dt_util.utcnow()
@@ -88,7 +89,7 @@ class ElectraCoordinator(HomeEnergyCloudCoordinator[ElectraData]):
             or self._devices_fetched is None
             or now - self._devices_fetched >= DEVICES_INTERVAL
         ):
-            self._devices = {device.id: device for device in await self.client.get_devices()}
+            self._devices = self._units_to_keep(await self.client.get_devices())
             self._devices_fetched = now
             self._remove_stale_devices(self._devices.values())
         if not self._devices:
@@ -105,6 +106,22 @@ class ElectraCoordinator(HomeEnergyCloudCoordinator[ElectraData]):
         for error in errors:
             LOGGER.debug("Electra unit read failed: %s", error)
         return ElectraData(devices=self._devices, telemetry=telemetry)
+
+    def _units_to_keep(self, listed: Iterable[ElectraDevice]) -> dict[int, ElectraDevice]:
+        """The units listed, plus those missing from the list for the first time.
+
+        The cloud has answered without units an account does have (``devices: null``, notes
+        §2.4), and removing a device deletes its entities with the user's settings for them.
+        So a unit goes only when two lists in a row, an hour apart, leave it out; meanwhile its
+        reads fail and its entities are unavailable.
+        """
+        kept = {device.id: device for device in listed}
+        missing = (self._devices or {}).keys() - kept.keys()
+        for device_id in missing - self._missing_once:
+            LOGGER.info("Electra unit %s is missing from the account's list", device_id)
+            kept[device_id] = (self._devices or {})[device_id]
+        self._missing_once = missing - self._missing_once
+        return kept
 
     def _remove_stale_devices(self, devices: Iterable[ElectraDevice]) -> None:
         """Drop registry devices of units the account no longer lists."""
