@@ -11,6 +11,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .vendor_spec import HomeEnergyCloudConfigEntry, async_setup_vendor_platform
 
+# No limit: the API clients serialise writes per device and merge rapid ones (slider drags)
+# into one command, which a limit here would defeat.
 PARALLEL_UPDATES = 0
 
 

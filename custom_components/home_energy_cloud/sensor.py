@@ -11,6 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .vendor_spec import HomeEnergyCloudConfigEntry, async_setup_vendor_platform
 
+# Read-only: the coordinators do all the fetching.
 PARALLEL_UPDATES = 0
 
 
