@@ -74,7 +74,9 @@ class HomeEnergyCloudFlowBase(ConfigFlow):
                 ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
             }
         )
-        return {vol.Optional(CONF_ADVANCED, default={}): section(fields, {"collapsed": True})}
+        # Required and without a default of its own: the frontend then fills the section from
+        # its fields' defaults (a section default would be shown as is, leaving them empty).
+        return {vol.Required(CONF_ADVANCED): section(fields, {"collapsed": True})}
 
     @staticmethod
     def entered_base_url(user_input: Mapping[str, Any] | None, current: str | None) -> str | None:
