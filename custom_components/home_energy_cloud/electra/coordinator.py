@@ -34,12 +34,19 @@ def device_unique_id(device: ElectraDevice) -> str:
     return f"{VENDOR_KEY}_{mac or device.id}"
 
 
+# The cloud's `manufactor` text is sometimes a product line in Hebrew ("מיני מרכזי", mini
+# central) rather than a maker; its numeric id says who built the unit (notes §2.4).
+MANUFACTURERS = {1: "Electra", 2: "Midea"}
+
+
 def device_info(device: ElectraDevice) -> DeviceInfo:
     """The device registry record of one unit."""
+    manufacturer_id = device.raw.get("manufactorId")
+    maker = MANUFACTURERS.get(manufacturer_id) if isinstance(manufacturer_id, int) else None
     info = DeviceInfo(
         identifiers={(DOMAIN, device_unique_id(device))},
         name=device.name or f"Air conditioner {device.id}",
-        manufacturer=device.manufacturer or "Electra",
+        manufacturer=maker or device.manufacturer or "Electra",
         model=device.model,
         sw_version=device.firmware,
         serial_number=device.serial,
