@@ -23,7 +23,7 @@ from homeassistant.components.climate.const import (
     HVACMode,
 )
 from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
-from homeassistant.core import HomeAssistant, ServiceResponse
+from homeassistant.core import HomeAssistant, ServiceResponse, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoredExtraData, RestoreEntity
@@ -113,6 +113,7 @@ class ElectraClimate(ElectraEntity, ClimateEntity, RestoreEntity):
         """Kept across restarts: the mode that turn_on restores."""
         return RestoredExtraData({"last_active_mode": self._last_active_mode})
 
+    @callback
     def _handle_coordinator_update(self) -> None:
         self._remember_active_mode()
         super()._handle_coordinator_update()
