@@ -3,8 +3,8 @@
 Run from the repository root with the virtualenv's interpreter, as ``python -m
 scripts.develop_setup <command>``:
 
-* ``requirements``: the pip requirements still missing (the home-assistant-frontend version
-  Home Assistant pins, and the manifest's requirements), one a line.
+* ``requirements CONFIG_DIR``: pip-install what the integrations Home Assistant will load
+  require and is missing; report (and carry on past) what cannot be installed.
 * ``configure CONFIG_DIR HOST PORT``: write configuration.yaml (and the HTTP settings), link
   the integration into ``custom_components``.
 * ``port-free HOST PORT``: exit 1 with a message when something already listens there.
@@ -12,7 +12,8 @@ scripts.develop_setup <command>``:
   the process PID ends first or the time runs out.
 * ``setup --ha URL --sim URL ...``: onboard Home Assistant (or log in), re-login the existing
   config entries against the fresh simulator, add one entry per vendor the config flow offers,
-  print the summary; with ``--check`` also verify the integration's climate entities.
+  print the summary; with ``--check`` also verify the integration's climate entities and the
+  websocket calls the browser UI needs to load.
 
 Adding a vendor to the demo: write an ``async def <vendor>(flow: Flow) -> Result`` that fills
 the vendor's steps after the menu, and register it in :data:`VENDOR_SETUP`.
@@ -30,15 +31,19 @@ import importlib.metadata
 import json
 import os
 from pathlib import Path
+import re
 import socket
+import subprocess
 import sys
+import tempfile
 import time
 from typing import Any
 import urllib.error
 import urllib.request
 
 import aiohttp
-from packaging.requirements import Requirement
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from simulator.electra.scenario import PRIMARY_PHONE as ELECTRA_PHONE
 
@@ -64,6 +69,14 @@ class FlowEndedError(Exception):
 
 
 # --- requirements -------------------------------------------------------------------------------
+#
+# Home Assistant runs with --skip-pip (it would otherwise pip-install at every start, into the
+# virtualenv the tests use too, and give up quietly on what fails). So this script installs what
+# the integrations Home Assistant will load need, worked out from Home Assistant's own data: the
+# integrations its bootstrap always sets up, the configuration's, the config entries', the base
+# components its service helper imports (the frontend's service list validates against them:
+# one that cannot be imported keeps the browser UI at "Loading…"), each with its dependencies;
+# the requirements come from their manifests, pinned by package_constraints.txt.
 
 
 def _installed(name: str) -> str | None:
@@ -73,29 +86,133 @@ def _installed(name: str) -> str | None:
         return None
 
 
-def missing_requirements() -> list[str]:
-    """Requirements of a running Home Assistant that pip has not installed yet."""
+def _satisfied(spec: str) -> bool:
+    requirement = Requirement(spec)
+    if requirement.marker is not None and not requirement.marker.evaluate():
+        return True
+    version = _installed(requirement.name)
+    return version is not None and requirement.specifier.contains(version, prereleases=True)
+
+
+def _manifest(components: Path, domain: str) -> dict[str, Any] | None:
+    for path in (
+        components / domain / "manifest.json",
+        MANIFEST.parent.parent / domain / "manifest.json",
+    ):
+        if path.is_file():
+            manifest: dict[str, Any] = json.loads(path.read_text())
+            return manifest
+    return None
+
+
+def _configured_domains(config: Path) -> set[str]:
+    """Integrations the configuration (YAML and config entries) sets up."""
+    domains = {DOMAIN}
+    for path in [config / "configuration.yaml", *sorted((config / "packages").rglob("*.yaml"))]:
+        if path.is_file():
+            domains |= set(re.findall(r"^([a-z0-9_]+)(?:\s[^:\n]*)?:", path.read_text(), re.M))
+    entries = config / ".storage" / "core.config_entries"
+    if entries.is_file():
+        data = json.loads(entries.read_text()).get("data", {})
+        domains |= {entry["domain"] for entry in data.get("entries", [])}
+    return domains
+
+
+def _base_components(components: Path) -> set[str]:
+    """The components Home Assistant's service helper imports whether or not they are set up."""
+    service: Any = importlib.import_module("homeassistant.helpers.service")
+    function = getattr(service, "_base_components", None)
+    code = getattr(getattr(function, "__wrapped__", function), "__code__", None)
+    names: tuple[str, ...] = code.co_names if code is not None else ()
+    return {name for name in names if (components / name / "manifest.json").is_file()}
+
+
+def needed_requirements(config: Path) -> dict[str, set[str]]:
+    """Requirements of the integrations Home Assistant will load, each with who needs it."""
     import homeassistant  # noqa: PLC0415 - slow to import, and only this command needs it
 
+    bootstrap: Any = importlib.import_module("homeassistant.bootstrap")
+    components = Path(homeassistant.__file__).parent / "components"
+    domains = _configured_domains(config) | _base_components(components)
+    # What the bootstrap sets up unconditionally (its other lists only order what is set up).
+    for name in ("CORE_INTEGRATIONS", "DEFAULT_INTEGRATIONS"):
+        domains |= set(getattr(bootstrap, name, ()))
+    needed: dict[str, set[str]] = {}
+    seen: set[str] = set()
+    while domains:
+        domain = domains.pop()
+        seen.add(domain)
+        if (manifest := _manifest(components, domain)) is None:
+            continue  # no such integration (a misspelt YAML key, say)
+        for spec in manifest.get("requirements", []):
+            needed.setdefault(spec, set()).add(domain)
+        domains |= set(manifest.get("dependencies", [])) - seen
+    return needed
+
+
+def _pip(*args: str, constraints: Path | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    if constraints is not None:
+        command += ["--constraint", str(constraints)]
+    return subprocess.run([*command, *args], capture_output=True, text=True, check=False)
+
+
+def _pinned_name(line: str) -> str | None:
+    """The package a constraints line pins, if any."""
+    try:
+        return canonicalize_name(Requirement(line.split("#", maxsplit=1)[0].strip()).name)
+    except InvalidRequirement:
+        return None
+
+
+def install_requirements(config: Path) -> list[str]:
+    """Install the missing requirements; those that could not be installed, described."""
+    import homeassistant  # noqa: PLC0415
+
     constraints = Path(homeassistant.__file__).parent / "package_constraints.txt"
-    frontend = next(
-        (
-            line.strip()
-            for line in constraints.read_text().splitlines()
-            if line.startswith("home-assistant-frontend==")
-        ),
-        None,
+    needed = needed_requirements(config)
+    # Pins replaced by a newer wheel earlier (below), so as not to try them at every start.
+    substitutes = Path(sys.prefix) / ".develop-substitutes"
+    replaced = set(substitutes.read_text().split()) if substitutes.is_file() else set()
+    missing = sorted(
+        spec
+        for spec in needed
+        if not _satisfied(spec) and not (spec in replaced and _installed(Requirement(spec).name))
     )
-    if frontend is None:
-        raise SetupError(f"no home-assistant-frontend pin in {constraints}")
-    manifest: list[str] = json.loads(MANIFEST.read_text()).get("requirements", [])
-    missing = []
-    for spec in [frontend, *manifest]:
-        requirement = Requirement(spec)
-        version = _installed(requirement.name)
-        if version is None or not requirement.specifier.contains(version, prereleases=True):
-            missing.append(spec)
-    return missing
+    if not missing:
+        return []
+    print(
+        f"Installing {len(missing)} requirements of the integrations Home Assistant loads"
+        f" (it runs with --skip-pip): {' '.join(missing)}",
+        file=sys.stderr,
+    )
+    if _pip(*missing, constraints=constraints).returncode == 0:
+        return []
+    failed = []
+    for spec in missing:
+        if _satisfied(spec) or (attempt := _pip(spec, constraints=constraints)).returncode == 0:
+            continue
+        # No wheel for this Python and no build (often: no Python.h). The newest wheel of the
+        # same package usually keeps the API; every other pin still holds.
+        name = canonicalize_name(Requirement(spec).name)
+        pins = [line for line in constraints.read_text().splitlines() if _pinned_name(line) != name]
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as relaxed:
+            relaxed.write("\n".join(pins) + "\n")
+            relaxed.flush()
+            wheel = _pip("--only-binary=:all:", name, constraints=Path(relaxed.name))
+        users = ", ".join(sorted(needed[spec]))
+        if wheel.returncode == 0:
+            with substitutes.open("a") as file:
+                file.write(f"{spec}\n")
+            print(
+                f"develop: {spec} (for {users}) would not install; installed the newest wheel,"
+                f" {name} {_installed(name)}, instead",
+                file=sys.stderr,
+            )
+            continue
+        reason = (attempt.stderr.strip().splitlines() or ["pip failed"])[-1]
+        failed.append(f"{spec} (for {users}): {reason}")
+    return failed
 
 
 # --- the configuration directory ----------------------------------------------------------------
@@ -342,6 +459,32 @@ async def wait_running(api: HomeAssistantApi, seconds: float) -> dict[str, Any]:
         await asyncio.sleep(1)
 
 
+async def drop_failed_onboarding_entries(api: HomeAssistantApi, seconds: float) -> list[str]:
+    """Delete the entries onboarding created that did not load; their titles.
+
+    Onboarding starts flows for weather (met), text-to-speech (google_translate) and
+    radio_browser. Their packages are not installed (nothing configured them before the first
+    start), so each flow fails (an ERROR in the log, once) or its entry fails to load; and
+    against a simulator they would only reach for the internet. Rather than install them and
+    restart, such entries go. What loads (shopping_list) stays.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        entries: list[dict[str, Any]] = await api.call("GET", "/api/config/config_entries/entry")
+        ours = [entry for entry in entries if entry.get("source") == "onboarding"]
+        if time.monotonic() > deadline or not any(
+            entry["state"] in SETTLING_STATES for entry in ours
+        ):
+            break
+        await asyncio.sleep(1)
+    dropped = []
+    for entry in ours:
+        if entry["domain"] != DOMAIN and entry["state"] != "loaded":
+            await api.call("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
+            dropped.append(f"{entry['title']} ({entry['domain']}, {entry['state']})")
+    return dropped
+
+
 # --- config flows -------------------------------------------------------------------------------
 
 
@@ -523,6 +666,20 @@ async def add_vendor_entries(api: HomeAssistantApi, sim_url: str, simulated: set
 
 # --- the check ----------------------------------------------------------------------------------
 
+# What the browser UI asks for before it shows anything: if one fails it stays at "Loading…".
+UI_COMMANDS = ("get_config", "get_states", "get_services", "get_panels")
+
+
+async def check_ui(api: HomeAssistantApi) -> list[str]:
+    """Send the websocket commands the frontend needs to load; the failures."""
+    failures = []
+    for command in UI_COMMANDS:
+        try:
+            await api.ws({"type": command})
+        except SetupError as err:
+            failures.append(str(err))
+    return failures
+
 
 async def check_entities(api: HomeAssistantApi, seconds: float) -> tuple[bool, list[str]]:
     """Wait for an available climate entity of the integration; (passed, summary lines)."""
@@ -577,7 +734,10 @@ async def setup(args: argparse.Namespace) -> int:
             simulated = set((await reply.json())["vendors"])
         login = await onboard_or_login(api, args.name, args.username, args.password)
         config = await wait_running(api, args.timeout)
-        lines = []
+        lines = [
+            f"{title}: deleted, onboarding added it but it did not load"
+            for title in await drop_failed_onboarding_entries(api, args.timeout)
+        ]
         for entry in await settle_entries(api, args.timeout):
             if entry["state"] != "loaded":
                 lines.append(await relogin_entry(api, sim_url, entry))
@@ -595,26 +755,31 @@ async def setup(args: argparse.Namespace) -> int:
             print(f"    now: {entry['title']} [{entry['state']}]")
         if not args.check:
             return 0
-        passed, summary = await check_entities(api, args.timeout)
+        available, summary = await check_entities(api, args.timeout)
+        ui_failures = await check_ui(api)
         print("Check:")
         for line in summary:
             print(f"  {line}")
         print(
-            f"Check {'PASSED' if passed else 'FAILED'}: "
-            + (
-                "a climate entity of the integration is available"
-                if passed
-                else "no climate entity of the integration is available"
-            )
+            f"  websocket {', '.join(UI_COMMANDS)}: " + ("; ".join(ui_failures) or "all answered")
         )
-        return 0 if passed else 1
+        problems = [] if available else ["no climate entity of the integration is available"]
+        if ui_failures:
+            problems.append("the browser UI would not load (a websocket command it needs failed)")
+        print(
+            "Check PASSED: a climate entity of the integration is available and the UI loads"
+            if not problems
+            else f"Check FAILED: {'; '.join(problems)}"
+        )
+        return 0 if not problems else 1
 
 
 def main() -> int:
     """Dispatch the command line."""
     parser = argparse.ArgumentParser(prog="python -m scripts.develop_setup", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("requirements")
+    requirements = commands.add_parser("requirements")
+    requirements.add_argument("config", type=Path)
     configure = commands.add_parser("configure")
     configure.add_argument("config", type=Path)
     configure.add_argument("host")
@@ -637,7 +802,13 @@ def main() -> int:
     args = parser.parse_args()
     try:
         if args.command == "requirements":
-            print("\n".join(missing_requirements()))
+            if failed := install_requirements(args.config):
+                print(
+                    "develop: could not install (those integrations will not load):",
+                    file=sys.stderr,
+                )
+                for line in failed:
+                    print(f"  {line}", file=sys.stderr)
             return 0
         if args.command == "configure":
             where = write_config(args.config, args.host, args.port)
