@@ -17,7 +17,7 @@ from custom_components.home_energy_cloud.api.electra import ElectraClient
 from custom_components.home_energy_cloud.const import DOMAIN
 from custom_components.home_energy_cloud.electra import ELECTRA
 from simulator import SimClock, Simulator
-from simulator.electra import PRIMARY_PHONE
+from simulator.electra import PRIMARY_PHONE, ElectraCloud
 
 from .helpers import electra_login
 
@@ -60,17 +60,30 @@ ELECTRA_PHONE = PRIMARY_PHONE
 
 
 @pytest.fixture
-def electra_client_timing(sim_clock: SimClock) -> Generator[None]:
+def merge_window() -> float:
+    """How long the client waits to merge writes; tests that freeze time need 0."""
+    return 0.05
+
+
+@pytest.fixture
+def electra_client_timing(sim_clock: SimClock, merge_window: float) -> Generator[None]:
     """Clients the integration builds share the simulator's clock and skip real-time waits.
 
     Time passing is the one thing the simulator cannot do for the client; everything else the
     client does is real (loopback HTTP to the simulator).
     """
     fast_client = partial(
-        ElectraClient, clock=sim_clock.monotonic, confirm_delay=0, merge_window=0.05
+        ElectraClient, clock=sim_clock.monotonic, confirm_delay=0, merge_window=merge_window
     )
     with patch("custom_components.home_energy_cloud.electra.ElectraClient", fast_client):
         yield
+
+
+@pytest.fixture
+def cloud(simulator: Simulator) -> ElectraCloud:
+    """The Electra cloud fake."""
+    cloud: ElectraCloud = simulator.cloud("electra")
+    return cloud
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from custom_components.home_energy_cloud.const import (
 )
 from custom_components.home_energy_cloud.vendors import VENDORS
 from simulator import Simulator
-from simulator.electra import SECOND_PHONE, ElectraCloud
+from simulator.electra import SECOND_PHONE
 
 from .conftest import ELECTRA_PHONE
 
@@ -53,13 +53,8 @@ async def _phone_step(
     )
 
 
-def _cloud(simulator: Simulator) -> ElectraCloud:
-    cloud: ElectraCloud = simulator.cloud("electra")
-    return cloud
-
-
 def _code(simulator: Simulator, phone: str = ELECTRA_PHONE) -> str:
-    code = _cloud(simulator).otp_for(phone)
+    code = simulator.cloud("electra").otp_for(phone)
     assert code is not None
     return code
 
@@ -134,7 +129,7 @@ async def test_invalid_base_url_is_refused(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_base_url"}
-    assert _cloud(simulator).otp_for(ELECTRA_PHONE) is None
+    assert simulator.cloud("electra").otp_for(ELECTRA_PHONE) is None
     assert not hass.config_entries.async_entries(DOMAIN)
 
 
@@ -213,7 +208,7 @@ async def test_resend_code(hass: HomeAssistant, simulator: Simulator) -> None:
     assert result["step_id"] == "electra_otp_resent"
     assert result["errors"] == {}
     second = _code(simulator)
-    sends = [cmd for cmd, _, _ in _cloud(simulator).requests if cmd == "SEND_OTP"]
+    sends = [cmd for cmd, _, _ in simulator.cloud("electra").requests if cmd == "SEND_OTP"]
     assert len(sends) == 2
     if second != first:
         result = await hass.config_entries.flow.async_configure(result["flow_id"], {"code": first})

@@ -11,21 +11,14 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.home_energy_cloud.electra.sessions import DATA_SESSIONS, _fingerprint
-from simulator import Simulator
 from simulator.electra import ElectraCloud
 
 STORAGE_KEY = "home_energy_cloud.electra_sessions"
 
 
-def _cloud(simulator: Simulator) -> ElectraCloud:
-    cloud: ElectraCloud = simulator.cloud("electra")
-    return cloud
-
-
 async def test_reloads_reuse_the_session(
-    hass: HomeAssistant, simulator: Simulator, setup_electra: MockConfigEntry
+    hass: HomeAssistant, cloud: ElectraCloud, setup_electra: MockConfigEntry
 ) -> None:
-    cloud = _cloud(simulator)
     assert cloud.validate_calls == 1
 
     for _ in range(3):
@@ -41,11 +34,10 @@ async def test_a_restart_reuses_the_stored_session(
     # freezer first: it patches the monotonic clock, which must not jump after setup
     freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
-    simulator: Simulator,
+    cloud: ElectraCloud,
     setup_electra: MockConfigEntry,
     hass_storage: dict[str, Any],
 ) -> None:
-    cloud = _cloud(simulator)
     assert await hass.config_entries.async_unload(setup_electra.entry_id)
     freezer.tick(timedelta(seconds=31))
     async_fire_time_changed(hass)
@@ -64,7 +56,7 @@ async def test_a_restart_reuses_the_stored_session(
 
 async def test_a_session_of_another_token_is_not_used(
     hass: HomeAssistant,
-    simulator: Simulator,
+    cloud: ElectraCloud,
     electra_entry: MockConfigEntry,
     hass_storage: dict[str, Any],
 ) -> None:
@@ -81,12 +73,12 @@ async def test_a_session_of_another_token_is_not_used(
         },
     }
     assert await hass.config_entries.async_setup(electra_entry.entry_id)
-    assert _cloud(simulator).validate_calls == 1
+    assert cloud.validate_calls == 1
 
 
 async def test_an_unreadable_record_costs_one_validation(
     hass: HomeAssistant,
-    simulator: Simulator,
+    cloud: ElectraCloud,
     electra_entry: MockConfigEntry,
     hass_storage: dict[str, Any],
 ) -> None:
@@ -97,7 +89,7 @@ async def test_an_unreadable_record_costs_one_validation(
     }
     assert await hass.config_entries.async_setup(electra_entry.entry_id)
     assert electra_entry.state is ConfigEntryState.LOADED
-    assert _cloud(simulator).validate_calls == 1
+    assert cloud.validate_calls == 1
 
 
 async def test_removing_the_entry_forgets_its_session(
