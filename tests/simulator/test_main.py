@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 import re
 import sys
 
@@ -11,7 +12,13 @@ import aiohttp
 
 async def test_python_m_simulator_serves_and_prints_base_urls(socket_enabled: None) -> None:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "simulator", "--port", "0", stdout=asyncio.subprocess.PIPE
+        sys.executable,
+        "-m",
+        "simulator",
+        "--port",
+        "0",
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).parents[2],  # the repository root, where the package is
     )
     try:
         assert process.stdout is not None
