@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Protocol
 from aiohttp import web
 
 from .clock import SimClock
+from .electra import ElectraCloud
 from .faults import Faults
 
 
@@ -38,8 +39,6 @@ class VendorCloud(Protocol):
 
 def _vendor_clouds(clock: SimClock, faults: dict[str, Faults]) -> list[VendorCloud]:
     """One instance of every vendor fake; a new vendor is added here."""
-    from .electra import ElectraCloud  # noqa: PLC0415 - vendors import the server's types
-
     clouds: list[VendorCloud] = [ElectraCloud(clock)]
     for cloud in clouds:
         faults[cloud.key] = Faults()
@@ -103,9 +102,7 @@ class Simulator:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        server = site._server  # noqa: SLF001 - aiohttp exposes the bound port nowhere else
-        assert server is not None
-        bound_port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        bound_port = self._runner.addresses[0][1]
         self.url = f"http://{host}:{bound_port}"
         return self.url
 
