@@ -16,8 +16,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.electra import ElectraDevice, ElectraTelemetry
+from ..api.electra.const import CLEAR_FILT
 from ..vendor_spec import HomeEnergyCloudConfigEntry
-from .const import CLEAR_FILT
 from .entity import ElectraEntity, add_entities_as_units_appear, electra_runtime
 from .state import switch_is_on
 

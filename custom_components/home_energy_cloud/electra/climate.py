@@ -29,11 +29,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoredExtraData, RestoreEntity
 
 from ..api.electra import ElectraDevice, ElectraTelemetry, ElectraTimer
+from ..api.electra.const import FANSPD, HSWING, OFF, ON, SHABAT, SPT, TURN_ON_OFF, VSWING
 from ..api.exceptions import ApiError
 from ..const import DOMAIN
 from ..coordinator import api_error_translation
 from ..vendor_spec import HomeEnergyCloudConfigEntry
-from .const import FANSPD, HSWING, MAX_TEMP, MIN_TEMP, OFF, ON, SHABAT, SPT, TURN_ON_OFF, VSWING
+from .const import MAX_TEMP, MIN_TEMP
 from .coordinator import ElectraCoordinator, ElectraTimersCoordinator
 from .entity import ElectraEntity, add_entities_as_units_appear, electra_runtime
 from .state import (

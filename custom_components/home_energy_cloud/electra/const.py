@@ -25,22 +25,6 @@ UNIT_TIME_ZONE: Final = "Asia/Jerusalem"
 MIN_TEMP: Final = 16
 MAX_TEMP: Final = 30
 
-# OPER keys
-AC_MODE: Final = "AC_MODE"
-TURN_ON_OFF: Final = "TURN_ON_OFF"
-SPT: Final = "SPT"
-FANSPD: Final = "FANSPD"
-VSWING: Final = "VSWING"
-HSWING: Final = "HSWING"
-IFEEL: Final = "IFEEL"
-SLEEP: Final = "SLEEP"
-TURBO: Final = "TURBO"
-SHABAT: Final = "SHABAT"
-CLEAR_FILT: Final = "CLEAR_FILT"
-ON: Final = "ON"
-OFF: Final = "OFF"
-STBY: Final = "STBY"
-
 # Secrets and personal data: never in logs, diagnostics or attributes.
 REDACT_KEYS: Final = frozenset(
     {

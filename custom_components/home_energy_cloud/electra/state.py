@@ -13,7 +13,7 @@ from homeassistant.components.climate.const import (
     HVACMode,
 )
 
-from .const import AC_MODE, OFF, ON, STBY, TURN_ON_OFF
+from ..api.electra.const import AC_MODE, OFF, ON, STBY, TURN_ON_OFF
 
 HVAC_MODE_TO_AC: dict[HVACMode, str] = {
     HVACMode.COOL: "COOL",

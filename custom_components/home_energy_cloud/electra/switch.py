@@ -14,11 +14,11 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.electra import ElectraDevice, ElectraTelemetry
+from ..api.electra.const import IFEEL, OFF, ON, SHABAT, SLEEP, TURBO
 from ..api.exceptions import ApiError
 from ..coordinator import api_error_translation
 from ..entity import HomeEnergyCloudEntity
 from ..vendor_spec import HomeEnergyCloudConfigEntry
-from .const import IFEEL, OFF, ON, SHABAT, SLEEP, TURBO
 from .coordinator import ElectraTimersCoordinator, device_info, device_unique_id
 from .entity import ElectraEntity, add_entities_as_units_appear, electra_runtime
 from .state import switch_is_on

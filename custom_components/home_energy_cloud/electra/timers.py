@@ -8,7 +8,7 @@ from typing import Any
 from homeassistant.components.climate.const import HVACMode
 
 from ..api.electra import ElectraTimer, ElectraTimers
-from .const import AC_MODE, FANSPD, OFF, SPT, STBY, TURN_ON_OFF
+from ..api.electra.const import AC_MODE, FANSPD, OFF, SPT, STBY, TURN_ON_OFF
 from .state import AC_TO_FAN_MODE, AC_TO_HVAC_MODE, FAN_MODE_TO_AC, mode_changes, off_changes
 
 # The cloud's day mask: bit 0 is Sunday ... bit 6 is Saturday.

@@ -22,6 +22,8 @@ import aiohttp
 
 from ..exceptions import ApiConnectionError, ApiProtocolError, ApiTimeoutError
 from .const import (
+    AC_MODE,
+    AC_STSRC,
     API_PATH,
     CMD_CHECK_OTP,
     CMD_DELETE_EVENT,
@@ -38,20 +40,18 @@ from .const import (
     GROUP_OPER,
     IMEI_PREFIX,
     IMEI_RANDOM_DIGITS,
-    KEY_AC_MODE,
-    KEY_AC_STSRC,
-    KEY_SPT,
-    KEY_TURN_ON_OFF,
-    MODE_STBY,
+    OFF,
     OS_NAME,
     OS_VERSION,
     PROVIDER_ID,
     RES_DESC_LOCKOUT,
     RES_DESC_TOKEN_NOT_FOUND,
+    SPT,
+    STBY,
     STSRC_WIFI,
+    TURN_ON_OFF,
     UNVERIFIED_KEYS,
     USER_AGENT,
-    VALUE_OFF,
 )
 from .exceptions import (
     ElectraAuthError,
@@ -122,7 +122,7 @@ def _coerce(key: str, value: object, current: object) -> object:
     """Convert the value to the type the unit uses for this key (SPT: str on most, int on some)."""
     if isinstance(value, float) and not isinstance(value, bool):
         # Fractional setpoints broke writes for other clients; the units take whole degrees.
-        value = round(value) if key == KEY_SPT or value.is_integer() else value
+        value = round(value) if key == SPT or value.is_integer() else value
     if isinstance(current, bool) or isinstance(value, bool):
         return value
     if isinstance(current, int) and isinstance(value, str):
@@ -145,25 +145,25 @@ def build_oper(
     """
     oper = dict(current)
     expected: dict[str, Any] = {}
-    has_power_flag = KEY_TURN_ON_OFF in current
+    has_power_flag = TURN_ON_OFF in current
     for key, raw_value in changes.items():
         target: str = key
         value: object = raw_value
         if (
             has_power_flag
-            and target == KEY_AC_MODE
+            and target == AC_MODE
             and isinstance(value, str)
-            and value.strip().upper() == MODE_STBY
+            and value.strip().upper() == STBY
         ):
             # The cloud ignores STBY on units with a power flag; off is TURN_ON_OFF=OFF there.
-            target, value = KEY_TURN_ON_OFF, VALUE_OFF
+            target, value = TURN_ON_OFF, OFF
         value = _coerce(target, value, current.get(target))
         oper[target] = value
         if target in current and target not in UNVERIFIED_KEYS:
             expected[target] = value
-    if KEY_AC_STSRC in current:
+    if AC_STSRC in current:
         # Forcing the key onto units that lack it broke them for another client; set it only here.
-        oper[KEY_AC_STSRC] = STSRC_WIFI
+        oper[AC_STSRC] = STSRC_WIFI
     return oper, expected
 
 

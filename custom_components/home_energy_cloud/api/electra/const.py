@@ -48,15 +48,24 @@ NULL_GROUP_VALUES: Final = frozenset({"", "null", "none"})
 RES_DESC_LOCKOUT: Final = "intruder lockout"
 RES_DESC_TOKEN_NOT_FOUND: Final = "token not found"
 
-# OPER keys
-KEY_AC_MODE: Final = "AC_MODE"
-KEY_TURN_ON_OFF: Final = "TURN_ON_OFF"
-KEY_AC_STSRC: Final = "AC_STSRC"
-KEY_SPT: Final = "SPT"
-MODE_STBY: Final = "STBY"
-VALUE_OFF: Final = "OFF"
+# OPER keys and values (the one place that names them; the Home Assistant glue imports these)
+AC_MODE: Final = "AC_MODE"
+TURN_ON_OFF: Final = "TURN_ON_OFF"
+AC_STSRC: Final = "AC_STSRC"
+SPT: Final = "SPT"
+FANSPD: Final = "FANSPD"
+VSWING: Final = "VSWING"
+HSWING: Final = "HSWING"
+IFEEL: Final = "IFEEL"
+SLEEP: Final = "SLEEP"
+TURBO: Final = "TURBO"
+SHABAT: Final = "SHABAT"
+CLEAR_FILT: Final = "CLEAR_FILT"
+ON: Final = "ON"
+OFF: Final = "OFF"
+STBY: Final = "STBY"
 STSRC_WIFI: Final = "WI-FI"
 
 # Keys the client writes for the cloud's sake, not the caller's; the unit does not necessarily
 # echo the value back, so they are never part of the read-back check.
-UNVERIFIED_KEYS: Final = frozenset({KEY_AC_STSRC})
+UNVERIFIED_KEYS: Final = frozenset({AC_STSRC})
