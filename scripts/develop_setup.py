@@ -488,20 +488,46 @@ async def drop_failed_onboarding_entries(api: HomeAssistantApi, seconds: float) 
 # --- config flows -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SimIndex:
+    """Where the simulator serves its control API and each vendor's hosts (``GET /_sim``)."""
+
+    url: str
+    vendors: dict[str, str]
+    hosts: dict[str, dict[str, str]]
+
+    @classmethod
+    async def fetch(cls, session: aiohttp.ClientSession, url: str) -> SimIndex:
+        """Read the index of the simulator at ``url``."""
+        async with session.get(f"{url}/_sim") as reply:
+            index = await reply.json()
+        return cls(url, dict(index["vendors"]), dict(index.get("hosts", {})))
+
+
 @dataclass
 class Flow:
     """A config flow in progress, driven through Home Assistant's REST API."""
 
     api: HomeAssistantApi
-    sim_url: str
+    sim: SimIndex
     vendor: str
     result: Result
     notes: list[str] = field(default_factory=list)
 
     @property
+    def sim_url(self) -> str:
+        """The simulator's root (its control API is below ``/_sim``)."""
+        return self.sim.url
+
+    @property
     def base_url(self) -> str:
-        """The simulator's stand-in for this vendor's cloud."""
-        return f"{self.sim_url}/{self.vendor}"
+        """The simulator's stand-in for this vendor's main host."""
+        return self.sim.vendors[self.vendor]
+
+    @property
+    def hosts(self) -> dict[str, str]:
+        """Every host of this vendor's fake, by name."""
+        return self.sim.hosts[self.vendor]
 
     async def submit(self, values: Mapping[str, Any]) -> Result:
         """Fill the current form by field name (looking into its sections) and submit it."""
@@ -583,7 +609,7 @@ async def settle_entries(api: HomeAssistantApi, seconds: float) -> list[dict[str
         await asyncio.sleep(1)
 
 
-async def relogin_entry(api: HomeAssistantApi, sim_url: str, entry: dict[str, Any]) -> str:
+async def relogin_entry(api: HomeAssistantApi, sim: SimIndex, entry: dict[str, Any]) -> str:
     """Give an entry a login valid at the fresh simulator, via its reconfigure flow."""
     # A new simulator forgot every token: the entry has failed and asked for reauthentication.
     # Drop that request, it is answered by reconfiguring (which reloads the entry).
@@ -606,7 +632,7 @@ async def relogin_entry(api: HomeAssistantApi, sim_url: str, entry: dict[str, An
         await _abandon(api, result)
         shown = _describe(result)
         return f"{entry['title']}: left as is ({entry['state']}; reconfigure shows {shown})"
-    flow = Flow(api, sim_url, vendor, result)
+    flow = Flow(api, sim, vendor, result)
     try:
         result = await VENDOR_SETUP[vendor](flow)
     except FlowEndedError as end:
@@ -625,7 +651,7 @@ async def _abandon(api: HomeAssistantApi, result: Result) -> None:
         await api.call("DELETE", f"/api/config/config_entries/flow/{result['flow_id']}")
 
 
-async def add_vendor_entries(api: HomeAssistantApi, sim_url: str, simulated: set[str]) -> list[str]:
+async def add_vendor_entries(api: HomeAssistantApi, sim: SimIndex) -> list[str]:
     """One entry per vendor in the config flow's menu; what happened to each."""
     start = {"handler": DOMAIN}
     menu = await api.call("POST", "/api/config/config_entries/flow", start)
@@ -639,14 +665,14 @@ async def add_vendor_entries(api: HomeAssistantApi, sim_url: str, simulated: set
         if vendor not in VENDOR_SETUP:
             lines.append(f"{vendor}: skipped (no demo set-up in scripts/develop_setup.py)")
             continue
-        if vendor not in simulated:
+        if vendor not in sim.vendors:
             lines.append(f"{vendor}: skipped (the simulator has no {vendor} cloud)")
             continue
         result = await api.call("POST", "/api/config/config_entries/flow", start)
         result = await api.call(
             "POST", f"/api/config/config_entries/flow/{result['flow_id']}", {"next_step_id": vendor}
         )
-        flow = Flow(api, sim_url, vendor, result)
+        flow = Flow(api, sim, vendor, result)
         try:
             result = await VENDOR_SETUP[vendor](flow)
         except FlowEndedError as end:
@@ -730,8 +756,7 @@ async def setup(args: argparse.Namespace) -> int:
     async with aiohttp.ClientSession(timeout=timeout) as session:
         api = HomeAssistantApi(session, args.ha)
         sim_url = args.sim.rstrip("/")
-        async with session.get(f"{sim_url}/_sim") as reply:
-            simulated = set((await reply.json())["vendors"])
+        sim = await SimIndex.fetch(session, sim_url)
         login = await onboard_or_login(api, args.name, args.username, args.password)
         config = await wait_running(api, args.timeout)
         lines = [
@@ -740,14 +765,14 @@ async def setup(args: argparse.Namespace) -> int:
         ]
         for entry in await settle_entries(api, args.timeout):
             if entry["state"] != "loaded":
-                lines.append(await relogin_entry(api, sim_url, entry))
-        lines += await add_vendor_entries(api, sim_url, simulated)
+                lines.append(await relogin_entry(api, sim, entry))
+        lines += await add_vendor_entries(api, sim)
         entries = await settle_entries(api, args.timeout)
 
         print()
         print(f"Home Assistant {config.get('version')} is running: {api.client_id}")
         print(f"  login:     {args.username} / {args.password}  ({login})")
-        print(f"  simulator: {sim_url}/_sim  (control API; vendor clouds below {sim_url}/<vendor>)")
+        print(f"  simulator: {sim_url}/_sim  (control API; GET it for every vendor host)")
         print("  config entries:")
         for line in lines:
             print(f"    {line}")

@@ -15,6 +15,8 @@ async def _serve(host: str, port: int) -> None:
     print(f"Simulator control API: {root}/_sim", flush=True)
     for key in simulator.vendors:
         print(f"{key} base URL: {simulator.base_url(key)}", flush=True)
+        for name, url in simulator.host_urls(key).items():
+            print(f"  {key} {name} host: {url}", flush=True)
     try:
         await asyncio.Event().wait()
     finally:

@@ -1,13 +1,19 @@
-"""The simulator server: every vendor cloud behind one loopback port, plus a control API.
+"""The simulator server: each vendor host on its own loopback origin, plus a control API.
 
-Layout of the URL space (``root`` is ``http://127.0.0.1:<port>``):
+A real vendor serves its API, login and token hosts at origins of their own, so absolute
+redirects, cookie scoping and websockets only behave as they do for real when every host of the
+fake has its own port too. Layout (``root`` is ``http://127.0.0.1:<port>``):
 
-* ``<root>/<vendor>/...``: the vendor cloud, with the same paths as the real service below its
-  base URL (so ``<root>/<vendor>`` is what goes into the config flow's advanced base-URL field).
-* ``<root>/_sim``: the control API (JSON): ``GET /_sim`` lists the base URLs,
-  ``GET|POST|DELETE /_sim/<vendor>/faults`` reads, sets or clears faults,
-  ``POST /_sim/<vendor>/drop_websockets`` cuts open websockets, ``POST /_sim/clock/advance``
-  moves the simulated clock, and each vendor adds its own routes under ``/_sim/<vendor>/``.
+* ``<root>/_sim``: the control API (JSON): ``GET /_sim`` lists each vendor's main base URL
+  (``vendors``) and every host (``hosts``), ``GET|POST|DELETE /_sim/<vendor>/faults`` reads,
+  sets or clears faults, ``POST /_sim/<vendor>/drop_websockets`` cuts open websockets,
+  ``POST /_sim/clock/advance`` moves the simulated clock, ``POST /_sim/reset`` restores every
+  scenario, and each vendor adds its own routes under ``/_sim/<vendor>/``.
+* one origin per vendor host, with the same paths as the real host; the vendor's first host is
+  its main base URL (what the config flow's base-URL field takes).
+
+With a fixed ``port``, the hosts take the ports after it in a fixed order, so the demo's URLs
+stay the same from run to run; with port 0 every origin gets a free port.
 """
 
 from __future__ import annotations
@@ -26,33 +32,36 @@ class VendorCloud(Protocol):
     """What a vendor fake provides to the server."""
 
     key: ClassVar[str]
+    hosts: ClassVar[tuple[str, ...]]
+    """Names of the vendor's hosts (e.g. ``("api", "auth")``); the first is the main one."""
 
-    def setup_routes(self, app: web.Application) -> None:
-        """Add the cloud's own routes (paths as below the real base URL)."""
+    def setup_routes(self, host: str, app: web.Application) -> None:
+        """Add one host's routes (paths as on the real host)."""
 
     def setup_control_routes(self, app: web.Application) -> None:
         """Add test/demo controls, served under ``/_sim/<key>/``."""
+
+    def set_host_urls(self, urls: dict[str, str]) -> None:
+        """Learn where every host of this vendor is served (for redirects and links)."""
 
     def reset(self) -> None:
         """Back to the scenario's initial state."""
 
 
-def _vendor_clouds(clock: SimClock, faults: dict[str, Faults]) -> list[VendorCloud]:
+def _vendor_clouds(clock: SimClock) -> list[VendorCloud]:
     """One instance of every vendor fake; a new vendor is added here."""
-    clouds: list[VendorCloud] = [ElectraCloud(clock)]
-    for cloud in clouds:
-        faults[cloud.key] = Faults()
-    return clouds
+    return [ElectraCloud(clock)]
 
 
 class Simulator:
-    """All vendor clouds on one port, started and stopped in-process."""
+    """All vendor clouds on loopback, started and stopped in-process."""
 
     def __init__(self, clock: SimClock | None = None) -> None:
         self.clock = clock or SimClock()
-        self._faults: dict[str, Faults] = {}
-        self._clouds = {cloud.key: cloud for cloud in _vendor_clouds(self.clock, self._faults)}
-        self._runner: web.AppRunner | None = None
+        self._clouds = {cloud.key: cloud for cloud in _vendor_clouds(self.clock)}
+        self._faults = {key: Faults() for key in self._clouds}
+        self._runners: list[web.AppRunner] = []
+        self._host_urls: dict[str, dict[str, str]] = {}
         self.url = ""
 
     @property
@@ -69,18 +78,19 @@ class Simulator:
         return self._faults[key]
 
     def base_url(self, key: str) -> str:
-        """Return what a client uses instead of the vendor's real base URL."""
-        if key not in self._clouds:
-            raise KeyError(key)
-        return f"{self.url}/{key}"
+        """Return what a client uses instead of the vendor's real (main) base URL."""
+        return self.host_url(key, self._clouds[key].hosts[0])
 
-    def build_app(self) -> web.Application:
-        """Build the aiohttp application serving every vendor and the control API."""
-        app = web.Application()
-        for key, cloud in self._clouds.items():
-            vendor_app = web.Application(middlewares=[self._faults[key].middleware])
-            cloud.setup_routes(vendor_app)
-            app.add_subapp(f"/{key}", vendor_app)
+    def host_url(self, key: str, host: str) -> str:
+        """Return the origin serving one named host of a vendor."""
+        return self._host_urls[key][host]
+
+    def host_urls(self, key: str) -> dict[str, str]:
+        """Return every host of a vendor with its origin."""
+        return dict(self._host_urls[key])
+
+    def build_control_app(self) -> web.Application:
+        """Build the control API (served under ``/_sim`` of the root origin)."""
         control = web.Application()
         control.router.add_get("", self._handle_index)
         control.router.add_post("/clock/advance", self._handle_advance)
@@ -93,26 +103,48 @@ class Simulator:
             vendor_control = web.Application()
             cloud.setup_control_routes(vendor_control)
             control.add_subapp(f"/{key}/", vendor_control)
+        app = web.Application()
         app.add_subapp("/_sim", control)
         return app
 
+    def build_host_app(self, key: str, host: str) -> web.Application:
+        """Build the application of one vendor host, behind the vendor's faults."""
+        app = web.Application(middlewares=[self._faults[key].middleware])
+        self._clouds[key].setup_routes(host, app)
+        return app
+
+    async def _serve(self, app: web.Application, host: str, port: int) -> str:
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        self._runners.append(runner)
+        await web.TCPSite(runner, host, port).start()
+        return f"http://{host}:{runner.addresses[0][1]}"
+
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve on ``host:port`` (0 picks a free port); returns the root URL."""
-        self._runner = web.AppRunner(self.build_app(), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        bound_port = self._runner.addresses[0][1]
-        self.url = f"http://{host}:{bound_port}"
+        """Serve the control API on ``host:port`` and each vendor host after it; returns root."""
+        try:
+            self.url = await self._serve(self.build_control_app(), host, port)
+            offset = 0
+            for key, cloud in self._clouds.items():
+                urls: dict[str, str] = {}
+                for name in cloud.hosts:
+                    offset += 1
+                    app = self.build_host_app(key, name)
+                    urls[name] = await self._serve(app, host, port + offset if port else 0)
+                self._host_urls[key] = urls
+                cloud.set_host_urls(urls)
+        except BaseException:
+            await self.stop()
+            raise
         return self.url
 
     async def stop(self) -> None:
-        """Close every connection and the listening socket."""
+        """Close every connection and listening socket."""
         for faults in self._faults.values():
             await faults.drop_websockets()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        runners, self._runners = self._runners, []
+        for runner in runners:
+            await runner.cleanup()
 
     def reset(self) -> None:
         """Clear faults and put every cloud back to its initial scenario."""
@@ -128,6 +160,7 @@ class Simulator:
         return web.json_response(
             {
                 "vendors": {key: self.base_url(key) for key in self._clouds},
+                "hosts": self._host_urls,
                 "clock": {"monotonic": self.clock.monotonic(), "time": self.clock.time()},
             }
         )

@@ -47,6 +47,7 @@ class ElectraCloud:
     """
 
     key: ClassVar[str] = "electra"
+    hosts: ClassVar[tuple[str, ...]] = ("api",)
 
     def __init__(self, clock: SimClock, *, rng: random.Random | None = None) -> None:
         """Build the default scenario (see :mod:`simulator.electra.scenario`)."""
@@ -61,9 +62,12 @@ class ElectraCloud:
 
     # -- server protocol -----------------------------------------------------------------------
 
-    def setup_routes(self, app: web.Application) -> None:
-        """Serve the single real endpoint."""
+    def setup_routes(self, host: str, app: web.Application) -> None:
+        """Serve the single real endpoint (the cloud has one host)."""
         app.router.add_post(ENDPOINT, self._handle)
+
+    def set_host_urls(self, urls: dict[str, str]) -> None:
+        """Nothing to do: the Electra cloud never refers to its own URL."""
 
     def setup_control_routes(self, app: web.Application) -> None:
         """Serve the test/demo controls (see :mod:`simulator.electra.control`)."""

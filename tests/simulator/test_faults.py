@@ -155,6 +155,7 @@ async def test_index_and_websockets(simulator: Simulator) -> None:
             assert resp.status == 200
             body = await resp.json()
         assert body["vendors"] == {"electra": simulator.base_url("electra")}
+        assert body["hosts"] == {"electra": {"api": simulator.base_url("electra")}}
         assert set(body["clock"]) == {"monotonic", "time"}
         async with s.post(f"{simulator.url}/_sim/electra/drop_websockets") as resp:
             assert await resp.json() == {"dropped": 0}

@@ -26,10 +26,13 @@ async def test_python_m_simulator_serves_and_prints_base_urls(socket_enabled: No
         second = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
         control = re.fullmatch(r"Simulator control API: (http://127\.0\.0\.1:\d+/_sim)\n", first)
         assert control is not None
-        electra = re.fullmatch(r"electra base URL: (http://127\.0\.0\.1:\d+/electra)\n", second)
+        electra = re.fullmatch(r"electra base URL: (http://127\.0\.0\.1:\d+)\n", second)
         assert electra is not None
+        assert electra[1] != control[1].removesuffix("/_sim"), "each vendor has its own origin"
         async with aiohttp.ClientSession() as session, session.get(control[1]) as response:
-            assert (await response.json())["vendors"]["electra"] == electra[1]
+            body = await response.json()
+        assert body["vendors"]["electra"] == electra[1]
+        assert body["hosts"]["electra"] == {"api": electra[1]}
     finally:
         process.terminate()
         await process.wait()
