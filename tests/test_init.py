@@ -105,3 +105,12 @@ async def test_only_the_vendors_platforms_load(
 ) -> None:
     assert setup_electra.state is ConfigEntryState.LOADED
     assert not hass.states.async_all()
+
+
+def test_schemas_use_the_library_home_assistant_validates_with() -> None:
+    """Both libraries may import; forms must be built with the one Home Assistant uses."""
+    from homeassistant.helpers import config_validation as cv
+
+    from custom_components.home_energy_cloud.schema import vol
+
+    assert isinstance(cv.PLATFORM_SCHEMA, vol.Schema)

@@ -13,6 +13,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_VENDOR, DOMAIN
+from .devices import DeviceLifecycle
 from .vendor_spec import HomeEnergyCloudConfigEntry
 from .vendors import VENDORS, get_vendor
 
@@ -26,7 +27,8 @@ def _unknown_vendor_issue_id(entry: HomeEnergyCloudConfigEntry) -> str:
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register every vendor's service actions once, whether or not an entry uses them."""
     for vendor in VENDORS.values():
-        vendor.async_setup_services(hass)
+        if vendor.async_setup_services is not None:
+            vendor.async_setup_services(hass)
     return True
 
 
@@ -52,7 +54,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: HomeEnergyCloudConfigEnt
             translation_placeholders=placeholders,
         )
     ir.async_delete_issue(hass, DOMAIN, _unknown_vendor_issue_id(entry))
-    entry.runtime_data = await vendor.async_create_runtime(hass, entry, vendor)
+    devices = await DeviceLifecycle.async_get(hass, entry)
+    entry.runtime_data = await vendor.async_create_runtime(hass, entry, devices)
     await hass.config_entries.async_forward_entry_setups(entry, vendor.platforms)
     return True
 
@@ -67,12 +70,17 @@ async def async_unload_entry(hass: HomeAssistant, entry: HomeEnergyCloudConfigEn
 async def async_remove_entry(hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry) -> None:
     """Drop what was kept for a deleted entry."""
     ir.async_delete_issue(hass, DOMAIN, _unknown_vendor_issue_id(entry))
-    if (vendor := get_vendor(entry.data.get(CONF_VENDOR))) is not None:
+    await DeviceLifecycle.async_forget(hass, entry.entry_id)
+    vendor = get_vendor(entry.data.get(CONF_VENDOR))
+    if vendor is not None and vendor.async_remove_entry is not None:
         await vendor.async_remove_entry(hass, entry)
 
 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Let the user delete a device only once the cloud no longer lists it."""
-    return entry.runtime_data.vendor.can_remove_device(entry, device)
+    """Let the user delete a device only once the cloud no longer lists it.
+
+    Works on an entry that is not loaded too: the lifecycle's record is read from storage.
+    """
+    return (await DeviceLifecycle.async_get(hass, entry)).may_remove_by_hand(device)

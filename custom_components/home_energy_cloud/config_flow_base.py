@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,7 +10,7 @@ from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
 
-from .const import CONF_ADVANCED, CONF_BASE_URL, CONF_VENDOR
+from .const import CONF_ADVANCED, CONF_VENDOR
 from .schema import vol
 from .vendor_spec import VendorSpec
 from .vendors import VENDORS, get_vendor
@@ -61,39 +61,65 @@ class HomeEnergyCloudFlowBase(ConfigFlow):
         result: ConfigFlowResult = await step()
         return result
 
-    def base_url_schema(self, vendor: VendorSpec, current: str | None) -> dict[Any, Any]:
-        """A collapsed "Advanced" section with the base-URL field.
+    @staticmethod
+    def endpoints_section(
+        vendor: VendorSpec[Any],
+        current: Mapping[str, Any],
+        *,
+        keys: Collection[str] | None = None,
+        invalid: Collection[str] = (),
+    ) -> dict[Any, Any]:
+        """An "Advanced" section with the vendor's endpoints (``keys``: only these).
 
         A section rather than advanced mode: Home Assistant deprecated advanced mode in flows
-        (2026, breaking in 2027.6), and a collapsed section works the same on every version.
+        (2026, breaking in 2027.6), and a section works the same on every version. It opens
+        when one of its fields is ``invalid``, so the field at fault is in sight.
         """
         fields = vol.Schema(
             {
                 vol.Required(
-                    CONF_BASE_URL, default=current or vendor.default_base_url
+                    endpoint.key, default=current.get(endpoint.key) or endpoint.default
                 ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+                for endpoint in vendor.endpoints
+                if keys is None or endpoint.key in keys
             }
         )
         # Required and without a default of its own: the frontend then fills the section from
         # its fields' defaults (a section default would be shown as is, leaving them empty).
-        return {vol.Required(CONF_ADVANCED): section(fields, {"collapsed": True})}
+        collapsed = not invalid
+        return {vol.Required(CONF_ADVANCED): section(fields, {"collapsed": collapsed})}
 
     @staticmethod
-    def entered_base_url(user_input: Mapping[str, Any] | None, current: str | None) -> str | None:
-        """The base URL in the form's input, or ``current`` when the section was left out."""
-        advanced: Mapping[str, Any] = (user_input or {}).get(CONF_ADVANCED, {})
-        entered = advanced.get(CONF_BASE_URL)
-        return str(entered) if entered is not None else current
+    def entered_endpoints(
+        vendor: VendorSpec[Any], user_input: Mapping[str, Any] | None, current: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """Every endpoint's URL as entered (in the section or the main form), else ``current``."""
+        user_input = user_input or {}
+        advanced: Mapping[str, Any] = user_input.get(CONF_ADVANCED, {})
+        entered: dict[str, str] = {}
+        for endpoint in vendor.endpoints:
+            value = advanced.get(endpoint.key, user_input.get(endpoint.key))
+            if value is None:
+                value = current.get(endpoint.key)
+            if value is not None:
+                entered[endpoint.key] = str(value)
+        return entered
 
     @staticmethod
-    def base_url_data(vendor: VendorSpec, raw: str | None) -> dict[str, str] | None:
-        """``{CONF_BASE_URL: url}`` for entry.data ({} for the default), None if invalid.
+    def endpoint_data(
+        vendor: VendorSpec[Any], entered: Mapping[str, str]
+    ) -> tuple[dict[str, str], set[str]]:
+        """``entry.data`` for the endpoints (defaults are not stored) and the invalid keys.
 
         The default is not stored, so an entry follows the vendor if its real URL changes.
         """
-        if raw is None:
-            return {}
-        url = normalize_base_url(str(raw))
-        if url is None:
-            return None
-        return {} if url == vendor.default_base_url else {CONF_BASE_URL: url}
+        data: dict[str, str] = {}
+        invalid: set[str] = set()
+        for endpoint in vendor.endpoints:
+            if (raw := entered.get(endpoint.key)) is None:
+                continue
+            if (url := normalize_base_url(raw)) is None:
+                invalid.add(endpoint.key)
+            elif url != endpoint.default:
+                data[endpoint.key] = url
+        return data, invalid

@@ -11,5 +11,5 @@ LOGGER = logging.getLogger(__package__)
 # entry.data keys common to every vendor
 CONF_VENDOR: Final = "vendor"
 CONF_BASE_URL: Final = "base_url"
-# The config-flow section holding CONF_BASE_URL
+# The config-flow section holding a vendor's endpoints
 CONF_ADVANCED: Final = "advanced"

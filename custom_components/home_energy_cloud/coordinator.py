@@ -6,30 +6,14 @@ from abc import abstractmethod
 from datetime import timedelta
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .api.exceptions import ApiAuthError, ApiError, ApiProtocolError, ApiTimeoutError
-from .const import DOMAIN, LOGGER
-from .vendor_spec import HomeEnergyCloudConfigEntry
-
-
-def api_error_translation(err: ApiError) -> dict[str, Any]:
-    """Keyword arguments of a Home Assistant exception that explains a client error."""
-    if isinstance(err, ApiAuthError):
-        key = "auth_failed"
-    elif isinstance(err, ApiTimeoutError):
-        key = "cloud_timeout"
-    elif isinstance(err, ApiProtocolError):
-        key = "cloud_bad_reply"
-    else:
-        key = "cloud_unavailable"
-    return {
-        "translation_domain": DOMAIN,
-        "translation_key": key,
-        "translation_placeholders": {"error": str(err)},
-    }
+from .api.exceptions import ApiAuthError, ApiError
+from .const import LOGGER
+from .errors import api_error_translation
 
 
 class HomeEnergyCloudCoordinator[DataT](DataUpdateCoordinator[DataT]):
@@ -40,12 +24,12 @@ class HomeEnergyCloudCoordinator[DataT](DataUpdateCoordinator[DataT]):
     base class when the cloud goes away and once when it returns).
     """
 
-    config_entry: HomeEnergyCloudConfigEntry
+    config_entry: ConfigEntry[Any]
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: HomeEnergyCloudConfigEntry,
+        entry: ConfigEntry[Any],
         *,
         name: str,
         update_interval: timedelta | None,

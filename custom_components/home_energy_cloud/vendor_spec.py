@@ -2,12 +2,16 @@
 
 A vendor is one :class:`VendorSpec` record (registered in ``vendors.py``) plus its own modules:
 an API client under ``api/<vendor>/`` and Home Assistant glue under ``<vendor>/``.
+
+The spec is generic in the vendor's runtime type, so a vendor's own code works with
+``ConfigEntry[ItsRuntime]`` and never needs to narrow ``entry.runtime_data``; only the shared
+platform modules, which serve every vendor, see the base type.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -15,59 +19,73 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .devices import DeviceLifecycle
 
 
 @dataclass(kw_only=True)
 class VendorRuntime:
     """What a loaded entry keeps in ``entry.runtime_data``; vendors subclass it."""
 
-    vendor: VendorSpec
-    coordinators: list[DataUpdateCoordinator[Any]] = field(default_factory=list)
+    vendor: VendorSpec[Any]
+    devices: DeviceLifecycle
 
 
 type HomeEnergyCloudConfigEntry = ConfigEntry[VendorRuntime]
 
-type PlatformSetup = Callable[
-    [HomeAssistant, HomeEnergyCloudConfigEntry, AddConfigEntryEntitiesCallback], Awaitable[None]
-]
-type DiagnosticsFn = Callable[
-    [HomeAssistant, HomeEnergyCloudConfigEntry], Awaitable[dict[str, Any]]
-]
-type DeviceDiagnosticsFn = Callable[
-    [HomeAssistant, HomeEnergyCloudConfigEntry, DeviceEntry], Awaitable[dict[str, Any]]
-]
+
+@dataclass(frozen=True, kw_only=True)
+class Endpoint:
+    """A host the vendor's client talks to, overridable per entry (proxy, simulator)."""
+
+    key: str
+    """The ``entry.data`` key and the form field (translated per step like any field)."""
+    default: str
+    """The real service's URL; not stored, so an entry follows the vendor if it moves."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class VendorSpec:
+class VendorSpec[RuntimeT: VendorRuntime]:
     """One vendor: what the config-flow menu offers and what setting up an entry does."""
 
     key: str
     """Stored in ``entry.data[CONF_VENDOR]``; also the menu option and its config-flow step id."""
     name: str
     platforms: tuple[Platform, ...]
-    default_base_url: str
-    """The vendor cloud's real base URL; advanced mode may override it per entry."""
-    create_client: Callable[[HomeAssistant, Mapping[str, Any]], Any]
-    """Builds the API client from ``entry.data`` (used by setup and by the config flow)."""
+    endpoints: tuple[Endpoint, ...]
+    """The hosts the flow's Advanced section offers (a vendor may put one in its main form)."""
     async_create_runtime: Callable[
-        [HomeAssistant, HomeEnergyCloudConfigEntry, VendorSpec], Awaitable[VendorRuntime]
+        [HomeAssistant, ConfigEntry[RuntimeT], DeviceLifecycle], Awaitable[RuntimeT]
     ]
-    """Builds client and coordinator(s), runs their first refresh; gets its own record."""
-    platform_setups: Mapping[Platform, PlatformSetup]
+    """Builds client and coordinators and runs the refreshes that gate setup."""
+    platform_setups: Mapping[
+        Platform,
+        Callable[
+            [HomeAssistant, ConfigEntry[RuntimeT], AddConfigEntryEntitiesCallback],
+            Awaitable[None],
+        ],
+    ]
     reauth_step: str
     reconfigure_step: str
-    async_get_diagnostics: DiagnosticsFn
-    async_get_device_diagnostics: DeviceDiagnosticsFn
+    async_get_diagnostics: Callable[[HomeAssistant, ConfigEntry[RuntimeT]], Awaitable[Any]]
+    async_get_device_diagnostics: Callable[
+        [HomeAssistant, ConfigEntry[RuntimeT], DeviceEntry], Awaitable[Any]
+    ]
     redact_keys: frozenset[str]
     """entry.data and runtime keys that never leave Home Assistant (diagnostics, logs)."""
-    async_setup_services: Callable[[HomeAssistant], None]
+    async_setup_services: Callable[[HomeAssistant], None] | None = None
     """Registers the vendor's service actions once, from ``async_setup``."""
-    can_remove_device: Callable[[HomeEnergyCloudConfigEntry, DeviceEntry], bool]
-    """Whether the user may delete a device by hand (not while the cloud still lists it)."""
-    async_remove_entry: Callable[[HomeAssistant, HomeEnergyCloudConfigEntry], Awaitable[None]]
+    async_remove_entry: Callable[[HomeAssistant, ConfigEntry[RuntimeT]], Awaitable[None]] | None = (
+        None
+    )
     """Cleans up what the vendor kept for a deleted entry (e.g. stored sessions)."""
+
+    def endpoint_url(self, data: Mapping[str, Any], key: str) -> str:
+        """The URL of one named endpoint for an entry: its override, else the default."""
+        for endpoint in self.endpoints:
+            if endpoint.key == key:
+                return str(data.get(key) or endpoint.default)
+        raise KeyError(key)
 
 
 async def async_setup_vendor_platform(

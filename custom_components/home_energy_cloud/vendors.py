@@ -5,12 +5,14 @@ Only vendors that work end to end are registered; adding one is adding its recor
 
 from __future__ import annotations
 
+from typing import Any
+
 from .electra import ELECTRA
 from .vendor_spec import VendorSpec
 
-VENDORS: dict[str, VendorSpec] = {spec.key: spec for spec in (ELECTRA,)}
+VENDORS: dict[str, VendorSpec[Any]] = {spec.key: spec for spec in (ELECTRA,)}
 
 
-def get_vendor(key: object) -> VendorSpec | None:
+def get_vendor(key: object) -> VendorSpec[Any] | None:
     """The registered vendor for an ``entry.data`` value, or None if it is unknown."""
     return VENDORS.get(key) if isinstance(key, str) else None

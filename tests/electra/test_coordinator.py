@@ -122,7 +122,9 @@ async def test_cloud_outage_and_recovery(
     await async_poll(hass, freezer)
     for entity_id in TELEMETRY_ENTITIES:
         assert state_of(hass, entity_id) == STATE_UNAVAILABLE, entity_id
-    assert state_of(hass, "switch.office_timers") == "on"  # read hourly, not yet
+    # Timers are read hourly, but their entities follow the unit and the account.
+    for entity_id in TIMER_ENTITIES:
+        assert state_of(hass, entity_id) == STATE_UNAVAILABLE, entity_id
     assert setup_electra.state is ConfigEntryState.LOADED
 
     faults.clear()
@@ -130,6 +132,7 @@ async def test_cloud_outage_and_recovery(
     assert state_of(hass, CENTRAL) == HVACMode.OFF
     assert state_of(hass, INVERTER) == HVACMode.COOL
     assert state_of(hass, "sensor.khdr_shynh_outdoor_temperature") == "31.0"
+    assert state_of(hass, "switch.office_timers") == "on"
     assert hass.config_entries.flow.async_progress() == []
 
 

@@ -64,7 +64,8 @@ async def test_switches_follow_the_keys(
     assert hass.states.get("switch.slvn_turbo") is None
     assert hass.states.get("switch.office_turbo") is None
     assert hass.states.get("switch.khdr_yldym_ifeel") is None
-    assert hass.states.get("switch.khdr_yldym_timers").state == STATE_ON
+    # Its timers follow the unit: unavailable until it reports.
+    assert hass.states.get("switch.khdr_yldym_timers").state == STATE_UNAVAILABLE
     entry = entity_registry.async_get("switch.slvn_timers")
     assert entry is not None
     assert entry.entity_category is EntityCategory.CONFIG

@@ -8,21 +8,27 @@ from typing import Any
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.device_registry import DeviceEntry
 
 from ..api.electra import DEFAULT_BASE_URL, ElectraClient
-from ..const import CONF_BASE_URL, DOMAIN
-from ..vendor_spec import HomeEnergyCloudConfigEntry, VendorRuntime, VendorSpec
+from ..const import CONF_BASE_URL
+from ..devices import DeviceLifecycle
+from ..vendor_spec import Endpoint, VendorSpec
 from .binary_sensor import async_setup_binary_sensors
 from .climate import async_setup_climate
 from .const import CONF_IMEI, CONF_TOKEN, REDACT_KEYS, VENDOR_KEY
-from .coordinator import ElectraCoordinator, ElectraRuntime, ElectraTimersCoordinator
+from .coordinator import (
+    ElectraConfigEntry,
+    ElectraCoordinator,
+    ElectraRuntime,
+    ElectraTimersCoordinator,
+)
 from .diagnostics import async_get_device_diagnostics, async_get_diagnostics
-from .entity import electra_runtime
 from .sensor import async_setup_sensors
 from .services import async_setup_services
 from .sessions import ElectraSessions
 from .switch import async_setup_switches
+
+ENDPOINTS = (Endpoint(key=CONF_BASE_URL, default=DEFAULT_BASE_URL),)
 
 
 def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> ElectraClient:
@@ -31,53 +37,53 @@ def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> ElectraClient
         async_get_clientsession(hass),
         imei=data[CONF_IMEI],
         token=data.get(CONF_TOKEN),
-        base_url=data.get(CONF_BASE_URL, DEFAULT_BASE_URL),
+        base_url=data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
     )
 
 
 async def async_create_runtime(
-    hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry, vendor: VendorSpec
-) -> VendorRuntime:
-    """Read the units and their state once; a failure here retries setup or asks for reauth."""
+    hass: HomeAssistant, entry: ElectraConfigEntry, devices: DeviceLifecycle
+) -> ElectraRuntime:
+    """Read the units and their state once; a failure here retries setup or asks for reauth.
+
+    Only the unit list and telemetry gate setup: timers are an optional feature (a cloud or
+    unit without them answers an error), so their first read may fail and only their own
+    entities are then unavailable.
+    """
     client = create_client(hass, entry.data)
     sessions = await ElectraSessions.async_get(hass)
     sessions.restore(entry.entry_id, client)
-    # Whatever happens next (setup failing included), the next client continues this session.
+    # Whatever happens next (setup failing included), the next client continues this session;
+    # and a write still in flight must not outlive the entry.
+    entry.async_on_unload(client.close)
     entry.async_on_unload(lambda: sessions.remember(entry.entry_id, client))
-    coordinator = ElectraCoordinator(hass, entry, client)
+    coordinator = ElectraCoordinator(hass, entry, client, devices)
     entry.async_on_unload(
         coordinator.async_add_listener(lambda: sessions.remember(entry.entry_id, client))
     )
     await coordinator.async_config_entry_first_refresh()
     timers = ElectraTimersCoordinator(hass, entry, client, coordinator)
-    await timers.async_config_entry_first_refresh()
+    await timers.async_refresh()
     entry.async_on_unload(timers.async_follow_units())
     return ElectraRuntime(
-        vendor=vendor,
-        coordinators=[coordinator, timers],
+        vendor=ELECTRA,
+        devices=devices,
         client=client,
         coordinator=coordinator,
         timers=timers,
     )
 
 
-async def async_remove_entry(hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry) -> None:
+async def async_remove_entry(hass: HomeAssistant, entry: ElectraConfigEntry) -> None:
     """Forget a deleted account's session."""
     (await ElectraSessions.async_get(hass)).forget(entry.entry_id)
 
 
-def can_remove_device(entry: HomeEnergyCloudConfigEntry, device: DeviceEntry) -> bool:
-    """A unit's device may be deleted once the account no longer lists the unit."""
-    known = electra_runtime(entry).coordinator.known_unique_ids()
-    return not any(domain == DOMAIN and ident in known for domain, ident in device.identifiers)
-
-
-ELECTRA = VendorSpec(
+ELECTRA: VendorSpec[ElectraRuntime] = VendorSpec(
     key=VENDOR_KEY,
     name="Electra Smart",
     platforms=(Platform.BINARY_SENSOR, Platform.CLIMATE, Platform.SENSOR, Platform.SWITCH),
-    default_base_url=DEFAULT_BASE_URL,
-    create_client=create_client,
+    endpoints=ENDPOINTS,
     async_create_runtime=async_create_runtime,
     platform_setups={
         Platform.BINARY_SENSOR: async_setup_binary_sensors,
@@ -90,7 +96,6 @@ ELECTRA = VendorSpec(
     async_get_diagnostics=async_get_diagnostics,
     async_get_device_diagnostics=async_get_device_diagnostics,
     async_setup_services=async_setup_services,
-    can_remove_device=can_remove_device,
     async_remove_entry=async_remove_entry,
     redact_keys=REDACT_KEYS,
 )

@@ -17,8 +17,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.electra import ElectraDevice, ElectraTelemetry
 from ..api.electra.const import CLEAR_FILT
-from ..vendor_spec import HomeEnergyCloudConfigEntry
-from .entity import ElectraEntity, add_entities_as_units_appear, electra_runtime
+from .coordinator import ElectraConfigEntry
+from .entity import ElectraEntity, add_entities_as_units_appear
 from .state import switch_is_on
 
 
@@ -44,11 +44,11 @@ BINARY_SENSORS: tuple[ElectraBinarySensorDescription, ...] = (
 
 async def async_setup_binary_sensors(
     hass: HomeAssistant,
-    entry: HomeEnergyCloudConfigEntry,
+    entry: ElectraConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the binary sensors each unit supports."""
-    coordinator = electra_runtime(entry).coordinator
+    coordinator = entry.runtime_data.coordinator
 
     def build(
         device: ElectraDevice, telemetry: ElectraTelemetry | None

@@ -24,19 +24,17 @@ from homeassistant.components.climate.const import (
 )
 from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
 from homeassistant.core import HomeAssistant, ServiceResponse, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoredExtraData, RestoreEntity
 
 from ..api.electra import ElectraDevice, ElectraTelemetry, ElectraTimer
 from ..api.electra.const import FANSPD, HSWING, OFF, ON, SHABAT, SPT, TURN_ON_OFF, VSWING
-from ..api.exceptions import ApiError
 from ..const import DOMAIN
-from ..coordinator import api_error_translation
-from ..vendor_spec import HomeEnergyCloudConfigEntry
+from ..errors import async_call_action
 from .const import MAX_TEMP, MIN_TEMP
-from .coordinator import ElectraCoordinator, ElectraTimersCoordinator
-from .entity import ElectraEntity, add_entities_as_units_appear, electra_runtime
+from .coordinator import ElectraConfigEntry, ElectraCoordinator, ElectraTimersCoordinator
+from .entity import ElectraEntity, add_entities_as_units_appear
 from .state import (
     AC_TO_FAN_MODE,
     FAN_MODE_TO_AC,
@@ -59,11 +57,11 @@ CLIMATE_DESCRIPTION = ClimateEntityDescription(key="climate", translation_key="a
 
 async def async_setup_climate(
     hass: HomeAssistant,
-    entry: HomeEnergyCloudConfigEntry,
+    entry: ElectraConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add one climate entity per unit, including units that have not reported yet."""
-    runtime = electra_runtime(entry)
+    runtime = entry.runtime_data
 
     def build(device: ElectraDevice, telemetry: ElectraTelemetry | None) -> list[ElectraClimate]:
         return [ElectraClimate(runtime.coordinator, runtime.timers, device)]
@@ -266,12 +264,13 @@ class ElectraClimate(ElectraEntity, ClimateEntity, RestoreEntity):
 
     async def _timer_call(self, command: Awaitable[None] | None = None) -> None:
         """Run a timer command (if any), then re-read this unit's timers."""
-        try:
+
+        async def call() -> None:
             if command is not None:
                 await command
             await self._timers.async_refresh_device(self.device_id)
-        except ApiError as err:
-            raise HomeAssistantError(**api_error_translation(err)) from err
+
+        await async_call_action(self.hass, self.coordinator.config_entry, call())
 
     async def async_get_timers(self) -> ServiceResponse:
         """The unit's timers, freshly read."""

@@ -21,7 +21,7 @@ from ..api.electra import (
 )
 from ..api.exceptions import ApiConnectionError, ApiError, ApiProtocolError
 from ..config_flow_base import HomeEnergyCloudFlowBase
-from ..const import CONF_BASE_URL, CONF_VENDOR, LOGGER
+from ..const import CONF_VENDOR, LOGGER
 from ..schema import vol
 from . import ELECTRA, create_client
 from .const import CONF_CODE, CONF_IMEI, CONF_PHONE, CONF_RESEND, CONF_TOKEN, VENDOR_KEY
@@ -59,24 +59,23 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
         stored: dict[str, Any] = {}
         if self.source == SOURCE_RECONFIGURE:
             stored = dict(self._get_reconfigure_entry().data)
-        entered_url = self.entered_base_url(user_input, stored.get(CONF_BASE_URL))
+        entered = self.entered_endpoints(ELECTRA, user_input, stored)
+        endpoint_data, invalid = self.endpoint_data(ELECTRA, entered)
         if user_input is not None:
-            base_url_data = self.base_url_data(ELECTRA, entered_url)
             try:
                 phone = normalize_phone(user_input[CONF_PHONE])
             except ValueError:
                 errors[CONF_PHONE] = "invalid_phone"
-            if base_url_data is None:
+            if invalid:
                 errors["base"] = "invalid_base_url"
             if not errors:
-                assert base_url_data is not None
                 await self.async_set_unique_id(f"{VENDOR_KEY}:{phone}")
                 if self.source == SOURCE_RECONFIGURE:
                     self._abort_if_unique_id_mismatch(reason="wrong_account")
                 else:
                     self._abort_if_unique_id_configured()
                 self._phone = phone
-                self._base_url_data = base_url_data
+                self._base_url_data = endpoint_data
                 if (error := await self._send_code()) is None:
                     return await self.async_step_electra_otp()
                 errors["base"] = error
@@ -86,7 +85,7 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
                 vol.Required(CONF_PHONE, default=phone_default): TextSelector(
                     TextSelectorConfig(type=TextSelectorType.TEL)
                 ),
-                **self.base_url_schema(ELECTRA, entered_url),
+                **self.endpoints_section(ELECTRA, entered, invalid=invalid),
             }
         )
         return self.async_show_form(step_id=STEP_PHONE, data_schema=schema, errors=errors)
@@ -180,7 +179,7 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
                 step_id="electra_reauth",
                 description_placeholders={"phone": _masked(self._phone)},
             )
-        self._base_url_data = self.base_url_data(ELECTRA, entry.data.get(CONF_BASE_URL)) or {}
+        self._base_url_data = self.endpoint_data(ELECTRA, entry.data)[0]
         if (error := await self._send_code()) is None:
             return await self.async_step_electra_otp()
         return self.async_show_form(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo, format_mac
 from homeassistant.util import dt as dt_util
 
@@ -16,7 +16,8 @@ from ..api.electra import ElectraClient, ElectraDevice, ElectraTelemetry, Electr
 from ..api.exceptions import ApiAuthError, ApiError
 from ..const import DOMAIN, LOGGER
 from ..coordinator import HomeEnergyCloudCoordinator
-from ..vendor_spec import HomeEnergyCloudConfigEntry, VendorRuntime
+from ..devices import DeviceLifecycle
+from ..vendor_spec import VendorRuntime
 from .const import DEVICES_INTERVAL, TELEMETRY_INTERVAL, TIMERS_INTERVAL, VENDOR_KEY
 
 
@@ -26,6 +27,10 @@ class ElectraData:
 
     devices: Mapping[int, ElectraDevice]
     telemetry: Mapping[int, ElectraTelemetry | None] = field(default_factory=dict)
+
+    def by_unique_id(self) -> dict[str, int]:
+        """Device unique id -> cloud id of every unit."""
+        return {device_unique_id(device): device_id for device_id, device in self.devices.items()}
 
 
 def device_unique_id(device: ElectraDevice) -> str:
@@ -80,25 +85,25 @@ class ElectraCoordinator(HomeEnergyCloudCoordinator[ElectraData]):
     """One per account: one GET_LAST_TELEMETRY per unit per cycle, GET_DEVICES hourly."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry, client: ElectraClient
+        self,
+        hass: HomeAssistant,
+        entry: ElectraConfigEntry,
+        client: ElectraClient,
+        devices: DeviceLifecycle,
     ) -> None:
         """Poll at the rate the vendor asked for."""
         super().__init__(hass, entry, name="Electra Smart", update_interval=TELEMETRY_INTERVAL)
         self.client = client
+        self.lifecycle = devices
         self._devices: dict[int, ElectraDevice] | None = None
         self._devices_fetched: datetime | None = None
-        self._missing_once: set[int] = set()
 
     async def _async_fetch(self) -> ElectraData:
         now = dt_util.utcnow()
-        if (
-            self._devices is None
-            or self._devices_fetched is None
-            or now - self._devices_fetched >= DEVICES_INTERVAL
-        ):
-            self._devices = self._units_to_keep(await self.client.get_devices())
+        due = self._devices_fetched is None or now - self._devices_fetched >= DEVICES_INTERVAL
+        if (self._devices is None or due) and await self._async_refresh_units():
             self._devices_fetched = now
-            self._remove_stale_devices(self._devices.values())
+        assert self._devices is not None
         if not self._devices:
             return ElectraData(devices={})
         telemetry, errors = await _gather_per_device(
@@ -114,35 +119,31 @@ class ElectraCoordinator(HomeEnergyCloudCoordinator[ElectraData]):
             LOGGER.debug("Electra unit read failed: %s", error)
         return ElectraData(devices=self._devices, telemetry=telemetry)
 
-    def _units_to_keep(self, listed: Iterable[ElectraDevice]) -> dict[int, ElectraDevice]:
-        """The units listed, plus those missing from the list for the first time.
+    async def _async_refresh_units(self) -> bool:
+        """Read the unit list; a failed read keeps the last list (telemetry may still work).
 
-        The cloud has answered without units an account does have (``devices: null``, notes
-        §2.4), and removing a device deletes its entities with the user's settings for them.
-        So a unit goes only when two lists in a row, an hour apart, leave it out; meanwhile its
-        reads fail and its entities are unavailable.
+        Returns whether the list was read; a failed one is tried again at the next poll.
+
+        Units the list leaves out stay until the device lifecycle removes them: the cloud has
+        answered without units an account does have (``devices: null``, notes §2.4), and while
+        such a unit is really there its telemetry keeps working.
         """
+        try:
+            listed = await self.client.get_devices()
+        except ApiAuthError:
+            raise
+        except ApiError as err:
+            if self._devices is None:
+                raise  # nothing to show without a first list: setup retries
+            LOGGER.debug("Electra unit list failed, keeping the last one: %s", err)
+            return False
+        self.lifecycle.async_report_list(device_unique_id(device) for device in listed)
         kept = {device.id: device for device in listed}
-        missing = (self._devices or {}).keys() - kept.keys()
-        for device_id in missing - self._missing_once:
-            LOGGER.info("Electra unit %s is missing from the account's list", device_id)
-            kept[device_id] = (self._devices or {})[device_id]
-        self._missing_once = missing - self._missing_once
-        return kept
-
-    def _remove_stale_devices(self, devices: Iterable[ElectraDevice]) -> None:
-        """Drop registry devices of units the account no longer lists."""
-        current = {device_unique_id(device) for device in devices}
-        registry = dr.async_get(self.hass)
-        for entry in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
-            ours = {ident for domain, ident in entry.identifiers if domain == DOMAIN}
-            if ours and not ours & current:
-                LOGGER.info("Removing %s: the Electra account no longer lists it", entry.name)
-                registry.async_remove_device(entry.id)
-
-    def known_unique_ids(self) -> set[str]:
-        """Device unique ids of the units the account lists now."""
-        return {device_unique_id(device) for device in (self._devices or {}).values()}
+        for device_id, device in (self._devices or {}).items():
+            if device_id not in kept and self.lifecycle.is_listed(device_unique_id(device)):
+                kept[device_id] = device
+        self._devices = kept
+        return True
 
     async def async_set_state(self, device_id: int, changes: Mapping[str, str | int]) -> None:
         """Send changes to a unit; whatever happens, publish the unit's latest known state."""
@@ -162,17 +163,17 @@ class ElectraTimersCoordinator(HomeEnergyCloudCoordinator[dict[int, ElectraTimer
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: HomeEnergyCloudConfigEntry,
+        entry: ElectraConfigEntry,
         client: ElectraClient,
         devices: ElectraCoordinator,
     ) -> None:
         """Follow the unit list of the telemetry coordinator."""
         super().__init__(hass, entry, name="Electra Smart timers", update_interval=TIMERS_INTERVAL)
         self.client = client
-        self._devices = devices
+        self.units = devices
 
     async def _async_fetch(self) -> dict[int, ElectraTimers | None]:
-        device_ids = list(self._devices.data.devices) if self._devices.data else []
+        device_ids = list(self.units.data.devices) if self.units.data else []
         if not device_ids:
             return {}
         timers, errors = await _gather_per_device(
@@ -191,18 +192,23 @@ class ElectraTimersCoordinator(HomeEnergyCloudCoordinator[dict[int, ElectraTimer
 
         @callback
         def check_units() -> None:
-            units = self._devices.data.devices if self._devices.data else {}
+            units = self.units.data.devices if self.units.data else {}
             if self.data is not None and units.keys() - self.data.keys():
                 self.config_entry.async_create_background_task(
                     self.hass, self.async_request_refresh(), "electra timers of new units"
                 )
 
-        return self._devices.async_add_listener(check_units)
+        return self.units.async_add_listener(check_units)
 
     async def async_refresh_device(self, device_id: int) -> None:
         """Re-read one unit's timers (after a change); the others keep their data."""
         timers = await self.client.get_timers(device_id)
         self.async_set_updated_data({**(self.data or {}), device_id: timers})
+
+    async def async_set_enabled(self, device_id: int, enabled: bool) -> None:
+        """Switch all of a unit's timers on or off, then re-read them."""
+        await self.client.set_timers_enabled(device_id, enabled)
+        await self.async_refresh_device(device_id)
 
 
 @dataclass(kw_only=True)
@@ -212,3 +218,6 @@ class ElectraRuntime(VendorRuntime):
     client: ElectraClient
     coordinator: ElectraCoordinator
     timers: ElectraTimersCoordinator
+
+
+type ElectraConfigEntry = ConfigEntry[ElectraRuntime]

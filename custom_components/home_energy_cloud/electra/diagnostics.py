@@ -10,9 +10,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 
 from ..api.electra import ElectraStats
 from ..const import DOMAIN
-from ..vendor_spec import HomeEnergyCloudConfigEntry
-from .coordinator import ElectraRuntime, device_unique_id
-from .entity import electra_runtime
+from .coordinator import ElectraConfigEntry, ElectraRuntime, device_unique_id
 
 
 def _unit(runtime: ElectraRuntime, device_id: int) -> dict[str, Any]:
@@ -32,11 +30,9 @@ def _stats(stats: ElectraStats) -> dict[str, Any]:
     return {**counters, "requests": dict(stats.requests)}
 
 
-async def async_get_diagnostics(
-    hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry
-) -> dict[str, Any]:
+async def async_get_diagnostics(hass: HomeAssistant, entry: ElectraConfigEntry) -> dict[str, Any]:
     """Every unit's device record, telemetry and timers, plus the client's counters."""
-    runtime = electra_runtime(entry)
+    runtime = entry.runtime_data
     return {
         "last_update_success": runtime.coordinator.last_update_success,
         "client": _stats(runtime.client.stats),
@@ -45,10 +41,10 @@ async def async_get_diagnostics(
 
 
 async def async_get_device_diagnostics(
-    hass: HomeAssistant, entry: HomeEnergyCloudConfigEntry, device: DeviceEntry
+    hass: HomeAssistant, entry: ElectraConfigEntry, device: DeviceEntry
 ) -> dict[str, Any]:
     """One unit's device record, telemetry and timers."""
-    runtime = electra_runtime(entry)
+    runtime = entry.runtime_data
     for device_id, unit in runtime.coordinator.data.devices.items():
         if (DOMAIN, device_unique_id(unit)) in device.identifiers:
             return _unit(runtime, device_id)

@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
-from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.electra import ElectraCommandNotAppliedError, ElectraDevice, ElectraTelemetry
-from ..api.exceptions import ApiAuthError, ApiError
+from ..api.exceptions import ApiError
 from ..const import DOMAIN
-from ..coordinator import api_error_translation
+from ..devices import async_add_entities_as_devices_appear
 from ..entity import HomeEnergyCloudEntity
-from ..vendor_spec import HomeEnergyCloudConfigEntry
-from .coordinator import ElectraCoordinator, ElectraRuntime, device_info, device_unique_id
+from ..errors import action_error
+from .coordinator import (
+    ElectraConfigEntry,
+    ElectraCoordinator,
+    ElectraData,
+    ElectraTimersCoordinator,
+    device_info,
+    device_unique_id,
+)
 
 
-def electra_runtime(entry: HomeEnergyCloudConfigEntry) -> ElectraRuntime:
-    """The entry's runtime data, typed (platforms only load for the entry's own vendor)."""
-    runtime = entry.runtime_data
-    assert isinstance(runtime, ElectraRuntime)
-    return runtime
+def _features(data: ElectraData) -> dict[str, Hashable]:
+    """What decides a unit's entities: the OPER and DIAG keys it reports."""
+    features: dict[str, Hashable] = {}
+    for device_id, device in data.devices.items():
+        telemetry = data.telemetry.get(device_id)
+        oper = (telemetry.oper if telemetry else None) or {}
+        diag = (telemetry.diag if telemetry else None) or {}
+        features[device_unique_id(device)] = (frozenset(oper), frozenset(diag))
+    return features
 
 
 def add_entities_as_units_appear(
-    entry: HomeEnergyCloudConfigEntry,
+    entry: ElectraConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     build: Callable[[ElectraDevice, ElectraTelemetry | None], Iterable[Entity]],
 ) -> None:
@@ -35,28 +45,33 @@ def add_entities_as_units_appear(
 
     ``build`` may return entities already added; they are recognised by unique id.
     """
-    coordinator = electra_runtime(entry).coordinator
-    added: dict[str, set[str]] = {}  # device unique id -> unique ids of its entities
+    coordinator = entry.runtime_data.coordinator
 
-    @callback
-    def add_new() -> None:
+    def build_unit(uid: str) -> Iterable[Entity]:
         data = coordinator.data
-        present = {device_unique_id(device) for device in data.devices.values()}
-        # Forget units that left, so a unit that comes back gets entities again.
-        for gone in added.keys() - present:
-            del added[gone]
-        new: list[Entity] = []
-        for device_id, device in data.devices.items():
-            seen = added.setdefault(device_unique_id(device), set())
-            for entity in build(device, data.telemetry.get(device_id)):
-                if entity.unique_id not in seen:
-                    seen.add(str(entity.unique_id))
-                    new.append(entity)
-        if new:
-            async_add_entities(new)
+        device_id = data.by_unique_id()[uid]
+        return build(data.devices[device_id], data.telemetry.get(device_id))
 
-    add_new()
-    entry.async_on_unload(coordinator.async_add_listener(add_new))
+    async_add_entities_as_devices_appear(
+        entry,
+        coordinator,
+        entry.runtime_data.devices,
+        async_add_entities,
+        _features,
+        build_unit,
+    )
+
+
+def unit_available(coordinator: ElectraCoordinator, device_id: int) -> bool:
+    """Whether a unit is listed, its last read worked and it has reported its state."""
+    data = coordinator.data
+    telemetry = data.telemetry.get(device_id) if data else None
+    return (
+        coordinator.last_update_success
+        and device_id in data.devices
+        and telemetry is not None
+        and telemetry.oper is not None
+    )
 
 
 class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
@@ -98,15 +113,9 @@ class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
         return telemetry.diag if telemetry else None
 
     @property
-    def available(self) -> bool:
+    def device_available(self) -> bool:
         """Unavailable when this unit's read failed or it has never reported its state."""
-        telemetry = self.telemetry
-        return (
-            super().available
-            and self.device_id in self.coordinator.data.devices
-            and telemetry is not None
-            and telemetry.oper is not None
-        )
+        return unit_available(self.coordinator, self.device_id)
 
     async def async_apply(self, changes: Mapping[str, str | int]) -> None:
         """Send OPER changes, showing them at once and the unit's true state afterwards."""
@@ -121,13 +130,48 @@ class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
                 translation_placeholders={"device": self._device_name},
             ) from err
         except ApiError as err:
-            if isinstance(err, ApiAuthError):
-                # Ask now rather than at the next poll.
-                self.coordinator.config_entry.async_start_reauth(self.hass)
-            raise HomeAssistantError(**api_error_translation(err)) from err
+            raise action_error(self.hass, self.coordinator.config_entry, err) from err
         finally:
             for key, value in changes.items():
                 # A later command for the same key (a slider drag) keeps its own pending value.
                 if self._pending.get(key) == value:
                     del self._pending[key]
             self.async_write_ha_state()
+
+
+class ElectraTimersEntity(HomeEnergyCloudEntity[ElectraTimersCoordinator]):
+    """An entity of one unit's cloud timers.
+
+    Timers live in the cloud, but an entity that stays usable while its unit is offline or the
+    account is locked out misleads: availability follows the unit (and so the account) too.
+    """
+
+    def __init__(
+        self,
+        coordinator: ElectraTimersCoordinator,
+        description: EntityDescription,
+        device: ElectraDevice,
+    ) -> None:
+        """Attach to the unit's device."""
+        super().__init__(
+            coordinator,
+            description,
+            device_unique_id=device_unique_id(device),
+            device_info=device_info(device),
+        )
+        self.device_id = device.id
+
+    async def async_added_to_hass(self) -> None:
+        """Also follow the unit's telemetry, which decides availability."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.units.async_add_listener(self._handle_coordinator_update)
+        )
+
+    @property
+    def device_available(self) -> bool:
+        """Available while the unit is and its timers could be read."""
+        return (
+            unit_available(self.coordinator.units, self.device_id)
+            and (self.coordinator.data or {}).get(self.device_id) is not None
+        )

@@ -27,11 +27,9 @@ from homeassistant.helpers.event import async_track_point_in_time
 from homeassistant.util import dt as dt_util
 
 from ..api.electra import ElectraDevice, ElectraTelemetry
-from ..entity import HomeEnergyCloudEntity
-from ..vendor_spec import HomeEnergyCloudConfigEntry
 from .const import UNIT_TIME_ZONE
-from .coordinator import ElectraTimersCoordinator, device_info, device_unique_id
-from .entity import ElectraEntity, add_entities_as_units_appear, electra_runtime
+from .coordinator import ElectraConfigEntry, ElectraTimersCoordinator
+from .entity import ElectraEntity, ElectraTimersEntity, add_entities_as_units_appear
 from .state import outdoor_temperature, to_number
 from .timers import next_timer, timer_to_dict
 
@@ -115,11 +113,11 @@ NEXT_TIMER = SensorEntityDescription(
 
 async def async_setup_sensors(
     hass: HomeAssistant,
-    entry: HomeEnergyCloudConfigEntry,
+    entry: ElectraConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the readings each unit reports, and a next-timer sensor per unit."""
-    runtime = electra_runtime(entry)
+    runtime = entry.runtime_data
     unit_zone = await dt_util.async_get_time_zone(UNIT_TIME_ZONE)
 
     def build(device: ElectraDevice, telemetry: ElectraTelemetry | None) -> list[Entity]:
@@ -147,7 +145,7 @@ class ElectraSensor(ElectraEntity, SensorEntity):
         return self.entity_description.value_fn(telemetry) if telemetry else None
 
 
-class ElectraNextTimerSensor(HomeEnergyCloudEntity[ElectraTimersCoordinator], SensorEntity):
+class ElectraNextTimerSensor(ElectraTimersEntity, SensorEntity):
     """When the unit's next cloud timer fires, and what it will do."""
 
     def __init__(
@@ -157,13 +155,7 @@ class ElectraNextTimerSensor(HomeEnergyCloudEntity[ElectraTimersCoordinator], Se
         unit_zone: tzinfo | None,
     ) -> None:
         """Create the next-timer sensor of one unit (timer times are local to the unit)."""
-        super().__init__(
-            coordinator,
-            NEXT_TIMER,
-            device_unique_id=device_unique_id(device),
-            device_info=device_info(device),
-        )
-        self.device_id = device.id
+        super().__init__(coordinator, NEXT_TIMER, device)
         self._unit_zone = unit_zone
         self._unsub_fire: CALLBACK_TYPE | None = None
 
@@ -199,11 +191,6 @@ class ElectraNextTimerSensor(HomeEnergyCloudEntity[ElectraTimersCoordinator], Se
         self._unsub_fire = None
         self._schedule_fire()
         self.async_write_ha_state()
-
-    @property
-    def available(self) -> bool:
-        """Unavailable while this unit's timers could not be read."""
-        return super().available and (self.coordinator.data or {}).get(self.device_id) is not None
 
     @property
     def native_value(self) -> datetime | None:

@@ -19,13 +19,33 @@ from ..api.electra import ElectraClient, ElectraSession
 from ..const import DOMAIN
 
 STORAGE_VERSION = 1
-SAVE_DELAY = 30  # seconds; Home Assistant writes pending data on shutdown anyway
+# Short: a crash between a new session and its save costs a VALIDATE_TOKEN at the next start.
+SAVE_DELAY = 1
 DATA_SESSIONS: HassKey[ElectraSessions] = HassKey(f"{DOMAIN}_electra_sessions")
 
 
 def _fingerprint(token: str) -> str:
     """Which token a session belongs to, without storing the token a second time."""
     return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def _same_session(saved: dict[str, Any] | None, record: dict[str, Any]) -> bool:
+    """Whether two records hold the same session (ages drift by a fraction of a second)."""
+    if saved is None:
+        return False
+
+    def same_moment(key: str) -> bool:
+        old, new = saved.get(key), record[key]
+        if old is None or new is None:
+            return old is new
+        return abs(float(old) - float(new)) < 2
+
+    return (
+        saved.get("token") == record["token"]
+        and saved.get("sid") == record["sid"]
+        and same_moment("sid_at")
+        and same_moment("validate_at")
+    )
 
 
 class ElectraSessions:
@@ -71,18 +91,24 @@ class ElectraSessions:
 
     @callback
     def remember(self, entry_id: str, client: ElectraClient) -> None:
-        """Record the client's session now; written to disk a little later."""
+        """Record the client's session if it changed; written to disk a moment later.
+
+        Called after every poll, so it must cost nothing when nothing changed: the file is
+        only rewritten for a new sid or a new VALIDATE_TOKEN (flash wear on SD-card installs).
+        """
         if client.token is None:
             return
         session = client.session_snapshot()
         now = time.time()
-        self._data[entry_id] = {
+        record = {
             "token": _fingerprint(client.token),
             "sid": session.sid,
             "sid_at": now - session.sid_age,
             "validate_at": None if session.validate_age is None else now - session.validate_age,
         }
-        self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
+        if not _same_session(self._data.get(entry_id), record):
+            self._data[entry_id] = record
+            self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
 
     @callback
     def forget(self, entry_id: str) -> None:

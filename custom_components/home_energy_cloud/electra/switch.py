@@ -9,18 +9,14 @@ from typing import Any
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.electra import ElectraDevice, ElectraTelemetry
 from ..api.electra.const import IFEEL, OFF, ON, SHABAT, SLEEP, TURBO
-from ..api.exceptions import ApiError
-from ..coordinator import api_error_translation
-from ..entity import HomeEnergyCloudEntity
-from ..vendor_spec import HomeEnergyCloudConfigEntry
-from .coordinator import ElectraTimersCoordinator, device_info, device_unique_id
-from .entity import ElectraEntity, add_entities_as_units_appear, electra_runtime
+from ..errors import async_call_action
+from .coordinator import ElectraConfigEntry
+from .entity import ElectraEntity, ElectraTimersEntity, add_entities_as_units_appear
 from .state import switch_is_on
 
 
@@ -54,15 +50,15 @@ TIMERS_SWITCH = SwitchEntityDescription(
 
 async def async_setup_switches(
     hass: HomeAssistant,
-    entry: HomeEnergyCloudConfigEntry,
+    entry: ElectraConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the switches each unit supports, as soon as it reports its keys."""
-    runtime = electra_runtime(entry)
+    runtime = entry.runtime_data
 
     def build(device: ElectraDevice, telemetry: ElectraTelemetry | None) -> list[Entity]:
         oper = (telemetry.oper if telemetry else None) or {}
-        entities: list[Entity] = [ElectraTimersSwitch(runtime.timers, device)]
+        entities: list[Entity] = [ElectraTimersSwitch(runtime.timers, TIMERS_SWITCH, device)]
         entities.extend(
             ElectraFeatureSwitch(runtime.coordinator, description, device)
             for description in FEATURE_SWITCHES
@@ -92,23 +88,8 @@ class ElectraFeatureSwitch(ElectraEntity, SwitchEntity):
         await self.async_apply({self.entity_description.oper_key: OFF})
 
 
-class ElectraTimersSwitch(HomeEnergyCloudEntity[ElectraTimersCoordinator], SwitchEntity):
+class ElectraTimersSwitch(ElectraTimersEntity, SwitchEntity):
     """Whether the unit's cloud timers run at all (the app's "timers on")."""
-
-    def __init__(self, coordinator: ElectraTimersCoordinator, device: ElectraDevice) -> None:
-        """Create the timers switch of one unit."""
-        super().__init__(
-            coordinator,
-            TIMERS_SWITCH,
-            device_unique_id=device_unique_id(device),
-            device_info=device_info(device),
-        )
-        self.device_id = device.id
-
-    @property
-    def available(self) -> bool:
-        """Unavailable while this unit's timers could not be read."""
-        return super().available and (self.coordinator.data or {}).get(self.device_id) is not None
 
     @property
     def is_on(self) -> bool | None:
@@ -117,11 +98,11 @@ class ElectraTimersSwitch(HomeEnergyCloudEntity[ElectraTimersCoordinator], Switc
         return timers.enabled if timers else None
 
     async def _set(self, enabled: bool) -> None:
-        try:
-            await self.coordinator.client.set_timers_enabled(self.device_id, enabled)
-            await self.coordinator.async_refresh_device(self.device_id)
-        except ApiError as err:
-            raise HomeAssistantError(**api_error_translation(err)) from err
+        await async_call_action(
+            self.hass,
+            self.coordinator.config_entry,
+            self.coordinator.async_set_enabled(self.device_id, enabled),
+        )
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Let the unit's timers run."""
