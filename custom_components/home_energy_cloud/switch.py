@@ -11,8 +11,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .vendor_spec import HomeEnergyCloudConfigEntry, async_setup_vendor_platform
 
-# No limit: the API clients serialise writes per device and merge rapid ones (slider drags)
-# into one command, which a limit here would defeat.
+# One number per platform module, shared by every vendor's entities of this platform, so it
+# cannot fit them all: no limit here, and each vendor bounds its own writes where its cloud
+# needs it (Electra's client serialises per unit and merges rapid changes into one command;
+# a limit here would defeat that merging and let one vendor's slow writes hold up another's).
 PARALLEL_UPDATES = 0
 
 
