@@ -170,7 +170,7 @@ async def test_an_auth_error_asks_for_reauth_and_stops_reconnecting(
 async def test_stopping_home_assistant_ends_the_listener(
     hass: HomeAssistant, pushing: tuple[MockConfigEntry, QueuePush]
 ) -> None:
-    entry, coordinator = pushing
+    _, coordinator = pushing
     hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
     await settle(hass)
     await coordinator.events.put(ApiConnectionError("would reconnect"))
