@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import hashlib
 from typing import Any, Literal
 
+from . import samples
 from .families import Family, Live
 from .protocol import compact_json
 from .timers import TimerEvent, validate_spt
@@ -59,7 +60,7 @@ class AcUnit:
     missing_forms: dict[str, MissingForm] = field(default_factory=dict)
     events: dict[int, TimerEvent] = field(default_factory=dict)
     ignore_next: int = 0
-    hb_base: int = 1130
+    hb_base: int = int(samples.SEED_HB["HB_CNT"])
     hb_since: float = 0.0
     report_interval: float = REPORT_INTERVAL
     silent: bool = False
@@ -262,7 +263,7 @@ class AcUnit:
         if name == "HB" and self.family.has_hb:
             # One heartbeat a minute since the scenario started.
             beats = self.hb_base + int(max(0.0, now - self.hb_since) // 60)
-            return {"HB": {"HB_CNT": str(beats), "MESSTYPE": "HB"}}
+            return {"HB": {**samples.SEED_HB, "HB_CNT": str(beats)}}
         return None
 
     def telemetry(self, names: list[str], now: float) -> tuple[int, dict[str, str | None]]:

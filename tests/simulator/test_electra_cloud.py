@@ -23,6 +23,7 @@ from simulator.electra import (
     SECOND_UNIT_ID,
     ElectraCloud,
 )
+from simulator.electra.samples import SEED_DIAG, SEED_HB, SEED_OPER
 
 IMEI = "2b95000012345678"
 UA = {"User-Agent": "Electra Client"}
@@ -497,26 +498,19 @@ async def test_telemetry_central_unit(simulator: Simulator) -> None:
     assert list(groups) == ["OPER", "DIAG_L2", "HB"]
     assert all(isinstance(value, str) for value in groups.values())
     oper = json.loads(groups["OPER"])["OPER"]
-    assert oper == {
-        "AC_MODE": "STBY",
-        "AC_STSRC": "WI-FI",
-        "SPT": "22",
-        "TIMER": "OFF",
-        "FANSPD": "HIGH",
-        "CLEAR_FILT": "OFF",
-        "DIAG_L2_PRD": "0",
-        "FW_OTA": "NONE",
-        "IFEEL": "OFF",
-        "SHABAT": "OFF",
-        "SLEEP": "OFF",
-    }
+    assert oper == SEED_OPER
     diag = json.loads(groups["DIAG_L2"])["DIAG_L2"]
-    assert len(diag) == 56  # the seed's full sample
+    assert list(diag) == list(SEED_DIAG)  # the seed's full sample, in its order
+    assert len(diag) == 56
     assert all(isinstance(value, str) for value in diag.values())
     assert diag["I_RAT"] == diag["I_CALC_AT"] == "27"
     assert diag["O_ODU_MODE"] == "IDLE"
     assert diag["WI_FI_RSSI"] == "-37"
-    assert json.loads(groups["HB"]) == {"HB": {"HB_CNT": "1130", "MESSTYPE": "HB"}}
+    assert json.loads(groups["HB"]) == {"HB": SEED_HB}
+    # An idle unit's live values match the seed's own sample.
+    assert {key: diag[key] for key in ("I_RAT", "I_ICT", "O_ODU_MODE", "O_FAN", "O_OAT")} == {
+        key: SEED_DIAG[key] for key in ("I_RAT", "I_ICT", "O_ODU_MODE", "O_FAN", "O_OAT")
+    }
     # The embedded strings are compact, as the seed shows them.
     assert groups["OPER"].startswith('{"OPER":{"AC_MODE":"STBY"')
 
