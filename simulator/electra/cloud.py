@@ -40,9 +40,15 @@ class ElectraCloud:
       device/event ``res 99``; unknown ``cmd`` ``status 99, data null``; bad/expired sid
       ``status 1, data null``.
     * Lockout counts only VALIDATE_TOKEN calls that found the token; CHECK_OTP's sid doesn't
-      count. A locked token stays locked; sids issued earlier live on until they expire.
-    * SEND_COMMAND needs ``commandJson`` as a string; the unit (not the cloud) drops commands
-      while offline, when told to ignore them, or when SPT is not a whole 16-30 value.
+      count. The rule (``lockout_count`` calls within ``lockout_window``) is configurable and
+      defaults to the strictest the evidence allows (see :mod:`.sessions`). A locked token
+      stays locked; sids issued earlier live on until they expire.
+    * SEND_COMMAND needs ``commandJson`` as a string. The unit (not the cloud) reports its own
+      OPER: it ignores keys it lacks and drops a command with a value of another type than it
+      reports, or an SPT that is not a whole 16-30 value; it also drops commands while offline,
+      silent, or told to ignore them. It may apply them ``command_delay`` seconds late.
+    * ``timeDelta`` is the age of the unit's last report: units report every
+      :data:`~.units.REPORT_INTERVAL` seconds and on each change (notes §2.7).
     * GET_LAST_TELEMETRY for another account's or an unknown unit: ``res 99``.
     * Timer ``HH:MM`` is Israel local time (``state.tz``); ``actionsJson`` is accepted as an
       object or a JSON string and answered as an object; SET_EVENT updates merge fields.

@@ -967,8 +967,8 @@ async def test_close_cancels_a_write_in_flight_and_queued_merges(
     arrived, release = cloud.hold_next_reply("SEND_COMMAND")
     in_flight = asyncio.create_task(client.set_state(CENTRAL_ID, {"AC_MODE": "COOL"}))
     await arrived.wait()
-    slow = make_client(merge_window=3600)
-    slow._token, slow._sessions = client._token, client._sessions
+    slow = make_client(merge_window=3600)  # its write waits in the merge queue
+    await login(slow, cloud)
     queued = asyncio.create_task(slow.set_state(MIDEA_ID, {"SPT": 20}))
     await asyncio.sleep(0)
     await client.close()
