@@ -16,6 +16,7 @@ from .scenario import (
     SECOND_PHONE,
     SECOND_UNIT_ID,
 )
+from .units import REPORT_INTERVAL
 
 __all__ = [
     "CENTRAL_ID",
@@ -23,6 +24,7 @@ __all__ = [
     "MIDEA_ID",
     "NEVER_ONLINE_ID",
     "PRIMARY_PHONE",
+    "REPORT_INTERVAL",
     "SECOND_PHONE",
     "SECOND_UNIT_ID",
     "ElectraCloud",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import random
 from typing import Any, ClassVar
@@ -38,9 +40,15 @@ class ElectraCloud:
       device/event ``res 99``; unknown ``cmd`` ``status 99, data null``; bad/expired sid
       ``status 1, data null``.
     * Lockout counts only VALIDATE_TOKEN calls that found the token; CHECK_OTP's sid doesn't
-      count. A locked token stays locked; sids issued earlier live on until they expire.
-    * SEND_COMMAND needs ``commandJson`` as a string; the unit (not the cloud) drops commands
-      while offline, when told to ignore them, or when SPT is not a whole 16-30 value.
+      count. The rule (``lockout_count`` calls within ``lockout_window``) is configurable and
+      defaults to the strictest the evidence allows (see :mod:`.sessions`). A locked token
+      stays locked; sids issued earlier live on until they expire.
+    * SEND_COMMAND needs ``commandJson`` as a string. The unit (not the cloud) reports its own
+      OPER: it ignores keys it lacks and drops a command with a value of another type than it
+      reports, or an SPT that is not a whole 16-30 value; it also drops commands while offline,
+      silent, or told to ignore them. It may apply them ``command_delay`` seconds late.
+    * ``timeDelta`` is the age of the unit's last report: units report every
+      :data:`~.units.REPORT_INTERVAL` seconds and on each change (notes §2.7).
     * GET_LAST_TELEMETRY for another account's or an unknown unit: ``res 99``.
     * Timer ``HH:MM`` is Israel local time (``state.tz``); ``actionsJson`` is accepted as an
       object or a JSON string and answered as an object; SET_EVENT updates merge fields.
@@ -90,6 +98,14 @@ class ElectraCloud:
         state.requests.append((cmd if isinstance(cmd, str) else "", body.get("data"), user_agent))
         state.catch_up()
         reply = dispatch(state, cmd, body.get("sid"), body.get("data"))
+        if state.withhold_reply:
+            state.withhold_reply = False
+            await _until_client_leaves(request)
+        held = state.held_replies.get(cmd) if isinstance(cmd, str) else None
+        if held:
+            arrived, release = held.pop(0)
+            arrived.set()
+            await release.wait()
         return web.Response(
             # Hebrew names travel as UTF-8 bytes, not \\u escapes, as the real cloud sends them.
             text=json.dumps(reply.envelope(body.get("id")), ensure_ascii=False),
@@ -139,16 +155,54 @@ class ElectraCloud:
 
     @property
     def lockout_window(self) -> float:
-        """Two VALIDATE_TOKENs for one token closer than this lock it out (default 300 s)."""
+        """Seconds over which ``lockout_count`` VALIDATE_TOKENs lock a token (default 600)."""
         return self._state.auth.lockout_window
 
     @lockout_window.setter
     def lockout_window(self, seconds: float) -> None:
         self._state.auth.lockout_window = seconds
 
+    @property
+    def lockout_count(self) -> int:
+        """The VALIDATE_TOKEN within ``lockout_window`` that locks the token (default the 2nd)."""
+        return self._state.auth.lockout_count
+
+    @lockout_count.setter
+    def lockout_count(self, count: int) -> None:
+        self._state.auth.lockout_count = count
+
     def expire_sessions(self) -> int:
         """Kill every sid now (tokens stay valid); returns how many there were."""
         return self._state.auth.expire_sessions()
+
+    @property
+    def command_delay(self) -> float:
+        """Seconds a unit takes to apply a SEND_COMMAND (default 0: at once)."""
+        return self._state.command_delay
+
+    @command_delay.setter
+    def command_delay(self, seconds: float) -> None:
+        self._state.command_delay = seconds
+
+    def set_silent(self, device_id: int, silent: bool) -> None:
+        """Make a unit stop (or resume) reporting: its last telemetry is served, ageing."""
+        self._state.catch_up()
+        self._state.units[device_id].set_silent(silent, self._state.now())
+
+    def timeout_commands(self, device_id: int, count: int) -> None:
+        """Apply the unit's next ``count`` SEND_COMMANDs but never answer them."""
+        self._state.units[device_id].timeout_next = count
+
+    def hold_next_reply(self, cmd: str) -> tuple[asyncio.Event, asyncio.Event]:
+        """Hold the answer to the next ``cmd``: computed on arrival, sent once released.
+
+        Returns ``(arrived, release)``: ``arrived`` is set when the request has been answered
+        inside the cloud, and the answer leaves when the test sets ``release``. This is how a
+        slow network makes an old answer arrive after newer ones.
+        """
+        gate = (asyncio.Event(), asyncio.Event())
+        self._state.held_replies.setdefault(cmd, []).append(gate)
+        return gate
 
     def unit(self, device_id: int) -> AcUnit:
         """Return the unit itself (room temperature settled to now); KeyError if unknown."""
@@ -240,3 +294,12 @@ class ElectraCloud:
             "commands": len(state.commands),
             "timers_fired": state.timers_fired,
         }
+
+
+async def _until_client_leaves(request: web.Request, limit: float = 60.0) -> None:
+    """Wait, without answering, until the client closes the connection (or ``limit`` passes)."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(limit):
+            # aiohttp offers no event for a peer that went away, so look now and then.
+            while request.transport is not None and not request.transport.is_closing():  # noqa: ASYNC110
+                await asyncio.sleep(0.02)

@@ -9,7 +9,13 @@
   ``POST units/{id}/ignore_commands`` ``{"count": n}``.
 * ``POST unit_count`` ``{"count": n}`` -> the primary account gets n generic units.
 * ``POST fail_next`` ``{"cmd": "GET_DEVICES", "count": 1, "status": 99}``.
-* ``GET|POST settings`` ``{"sid_lifetime": s, "lockout_window": s}``.
+* ``GET|POST settings`` ``{"sid_lifetime": s, "lockout_window": s, "lockout_count": n,
+  "command_delay": s}`` (any subset): the ``lockout_count``-th VALIDATE_TOKEN of a token within
+  ``lockout_window`` locks it; a unit applies a SEND_COMMAND ``command_delay`` s after it.
+* ``POST units/{id}/silent`` ``{"silent": bool}``: the unit stops (or resumes) reporting; the
+  cloud keeps serving its last telemetry with a growing ``timeDelta``.
+* ``POST units/{id}/timeout_commands`` ``{"count": n}``: the next n SEND_COMMANDs to the unit
+  are applied but never answered (the HTTP request times out on the client).
 """
 
 from __future__ import annotations
@@ -56,6 +62,8 @@ def setup(app: web.Application, cloud: ElectraCloud) -> None:
     app.router.add_get("/units", routes.units)
     app.router.add_post("/units/{device_id}/online", routes.online)
     app.router.add_post("/units/{device_id}/ignore_commands", routes.ignore_commands)
+    app.router.add_post("/units/{device_id}/silent", routes.silent)
+    app.router.add_post("/units/{device_id}/timeout_commands", routes.timeout_commands)
     app.router.add_post("/unit_count", routes.unit_count)
     app.router.add_post("/fail_next", routes.fail_next)
     app.router.add_get("/settings", routes.settings)
@@ -95,6 +103,7 @@ class _Routes:
                     "owner": unit.owner,
                     "family": unit.family.key,
                     "online": unit.online,
+                    "silent": unit.silent,
                     "oper": unit.oper,
                     "room": round(unit.room, 2),
                     "enable_events": unit.enable_events,
@@ -116,6 +125,20 @@ class _Routes:
         self._cloud.ignore_commands(device_id, count)
         return web.json_response({"id": device_id, "ignore_commands": count})
 
+    async def silent(self, request: web.Request) -> web.Response:
+        device_id = _device_id(request, self._cloud)
+        value = (await _body(request)).get("silent")
+        if not isinstance(value, bool):
+            raise web.HTTPBadRequest(text="expected {'silent': <bool>}")
+        self._cloud.set_silent(device_id, value)
+        return web.json_response({"id": device_id, "silent": value})
+
+    async def timeout_commands(self, request: web.Request) -> web.Response:
+        device_id = _device_id(request, self._cloud)
+        count = _count(await _body(request))
+        self._cloud.timeout_commands(device_id, count)
+        return web.json_response({"id": device_id, "timeout_commands": count})
+
     async def unit_count(self, request: web.Request) -> web.Response:
         ids = self._cloud.set_unit_count(_count(await _body(request)))
         return web.json_response({"ids": ids})
@@ -133,17 +156,38 @@ class _Routes:
     async def settings(self, request: web.Request) -> web.Response:
         if request.method == "POST":
             body = await _body(request)
-            keys = ("sid_lifetime", "lockout_window")
-            values = {key: body[key] for key in keys if key in body}
-            if set(body) - set(keys) or any(
-                isinstance(v, bool) or not isinstance(v, int | float) or v < 0
-                for v in values.values()
+            seconds = ("sid_lifetime", "lockout_window", "command_delay")
+            counts = ("lockout_count",)
+            values = {key: body[key] for key in (*seconds, *counts) if key in body}
+            if (
+                set(body) - set(values)
+                or any(
+                    isinstance(v, bool) or not isinstance(v, int | float) or v < 0
+                    for v in values.values()
+                )
+                or any(
+                    not isinstance(values[key], int) or values[key] < 1
+                    for key in counts
+                    if key in values
+                )
             ):
-                raise web.HTTPBadRequest(text="expected {'sid_lifetime'|'lockout_window': secs}")
+                raise web.HTTPBadRequest(
+                    text="expected {'sid_lifetime'|'lockout_window'|'command_delay': secs, "
+                    "'lockout_count': int >= 1}"
+                )
             if "sid_lifetime" in values:
                 self._cloud.sid_lifetime = float(values["sid_lifetime"])
             if "lockout_window" in values:
                 self._cloud.lockout_window = float(values["lockout_window"])
+            if "lockout_count" in values:
+                self._cloud.lockout_count = int(values["lockout_count"])
+            if "command_delay" in values:
+                self._cloud.command_delay = float(values["command_delay"])
         return web.json_response(
-            {"sid_lifetime": self._cloud.sid_lifetime, "lockout_window": self._cloud.lockout_window}
+            {
+                "sid_lifetime": self._cloud.sid_lifetime,
+                "lockout_window": self._cloud.lockout_window,
+                "lockout_count": self._cloud.lockout_count,
+                "command_delay": self._cloud.command_delay,
+            }
         )

@@ -32,7 +32,7 @@ def get_last_telemetry(state: CloudState, account: Account, data: dict[str, Any]
 
 
 def send_command(state: CloudState, account: Account, data: dict[str, Any]) -> Reply:
-    """Replace the unit's OPER with the object sent in the ``commandJson`` string.
+    """Hand the OPER in the ``commandJson`` string to the unit, which takes what it understands.
 
     The cloud only relays the command: it answers success even when the unit then doesn't
     apply it (offline, told to ignore, bad SPT), which clients find out by reading back.
@@ -52,5 +52,9 @@ def send_command(state: CloudState, account: Account, data: dict[str, Any]) -> R
     if not isinstance(oper, dict):
         return refused(RES_BAD_REQUEST, 'commandJson must hold {"OPER": {...}}')
     state.commands.append((unit.device_id, dict(oper)))
-    unit.apply_command(oper, state.now())
+    unit.apply_command(oper, state.now(), state.command_delay)
+    if unit.timeout_next > 0:
+        # Applied, but the answer never comes: the client's request times out (notes §2.6).
+        unit.timeout_next -= 1
+        state.withhold_reply = True
     return ok()

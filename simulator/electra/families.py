@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import samples
+
 # Compressor frequency and current while running: plausible figures, only there so that
 # diagnostics sensors have something that moves.
 _RUN_FREQ = "58"
@@ -55,58 +57,16 @@ class Family:
 
 
 def _central_oper() -> dict[str, Any]:
-    # Key order and values as in the seed's GET_LAST_TELEMETRY sample.
-    return {
-        "AC_MODE": "STBY",
-        "AC_STSRC": "WI-FI",
-        "SPT": "22",
-        "TIMER": "OFF",
-        "FANSPD": "HIGH",
-        "CLEAR_FILT": "OFF",
-        "DIAG_L2_PRD": "0",
-        "FW_OTA": "NONE",
-        "IFEEL": "OFF",
-        "SHABAT": "OFF",
-        "SLEEP": "OFF",
-    }
+    return samples.copy(samples.SEED_OPER)
 
 
 def _midea_oper() -> dict[str, Any]:
     # No AC_STSRC on purpose: clients must only set it where the key exists (notes §2.6).
-    return {
-        "TURN_ON_OFF": "OFF",
-        "AC_MODE": "COOL",
-        "SPT": "24",
-        "FANSPD": "AUTO",
-        "VSWING": "OFF",
-        "HSWING": "OFF",
-        "TURBO": "OFF",
-        "SLEEP": "OFF",
-        "IFEEL": "OFF",
-        "SHABAT": "OFF",
-        "TIMER": "OFF",
-        "CLEAR_FILT": "OFF",
-        "MSGTYPE": "OPER",
-        "IDU_PN": "0",
-        "OP_VAL_ERR": "OK",
-    }
+    return samples.copy(samples.MIDEA_OPER)
 
 
 def _inverter_oper() -> dict[str, Any]:
-    return {
-        "AC_MODE": "COOL",
-        "AC_STSRC": "WI-FI",
-        "SPT": 23,
-        "TIMER": "OFF",
-        "FANSPD": "AUTO",
-        "VSWING": "OFF",
-        "CLEAR_FILT": "OFF",
-        "DIAG_L2_PRD": "3600",
-        "FW_OTA": "NONE",
-        "IFEEL": "OFF",
-        "SHABAT": "OFF",
-        "SLEEP": "OFF",
-    }
+    return samples.copy(samples.INVERTER_OPER)
 
 
 def _running(live: Live) -> bool:
@@ -123,66 +83,33 @@ def _coil(live: Live) -> int:
 
 
 def _central_diag(live: Live) -> dict[str, str]:
+    # The seed's sample, with the values that follow the unit's live state.
     running = _running(live)
     room = str(live.room)
-    return {
-        "IDU_RX_CNT": "77",
-        "IDU_TX_CNT": "77",
-        "I_CALC_AT": room,
-        "I_RAT": room,
-        "WI_FI_RSSI": str(live.rssi),
-        "I_ICT": str(_coil(live)),
-        "I_PUMP": "ON",
-        "O_ACT_FREQ": _RUN_FREQ if running else "0",
-        "O_ODU_MODE": live.odu_mode,
-        "I_LOGIC_SPT": str(live.spt),
-        "I_RCT": room,
-        "GOOD_IR_CNT": "3",
-        "BAD_IR_CNT": "0",
-        "DISPLAY_IP": "192.168.1.1",
-        "IDU_CRC_ERR_RX_CNT": "0",
-        "IP_HI_PRES": "CLOSE",
-        "IP_LO_PRES": "CLOSE",
-        "I_BAD_ICT": "NORM",
-        "I_BAD_RAT": "NORM",
-        "I_DEICER": "ON",
-        "I_FAN_ACT": FAN_CODES.get(live.fan, "0") if live.powered else "0",
-        "I_LOCK": "NO LOCK",
-        "I_NLOAD": "0",
-        "I_ON_OFF_STAT": "ON" if live.powered else "OFF",
-        "I_SELFTEST": "ON",
-        "I_STOP_COMP": "NO_RQST",
-        "M2L_CRC_ERR_RX_CNT": "0",
-        "M2L_RX_CNT": "0",
-        "M2L_TX_CNT": "0",
-        "MAIN_PWR_STATUS": "240",
-        "OFAN_TYPE": "FANUP",
-        "O_AC_CURRENT": _RUN_CURRENT if running else "0",
-        "O_BAD_OMT": "NORM",
-        "O_CTT": "0",
-        "O_CUR_RWR_TYPE": "AC Current",
-        "O_DC_CURRENT": "0",
-        "O_EEV": "0",
-        "O_EEV_DMSMP": "0",
-        "O_FAN": "ON" if running else "OFF",
-        "O_FANDOWN_SPD": "0",
-        "O_FANUP_SPD": "700" if running else "0",
-        "O_FORCE_STDBY": "OFF" if live.powered else "ON",
-        "O_GLT": "0",
-        "O_HST": "0",
-        "O_MODEL": "reserved ",
-        "O_OAT": live.outdoor,
-        "O_OCT": "43",
-        "O_OMT": "0",
-        "O_PROT_RESON": "0",
-        "O_PROT_STAT": "0",
-        "O_RGT_BAD": "NORMAL",
-        "O_RLT_BAD": "NORMAL",
-        "O_RV": "HEAT" if live.odu_mode == "HEAT" else "COOL",
-        "O_SYS_PWR": _RUN_POWER if running else "0",
-        "O_TRGT_FREQ": _RUN_FREQ if running else "0",
-        "SMPS_PWR_STATUS": "150",
-    }
+    diag = samples.copy(samples.SEED_DIAG)
+    diag.update(
+        {
+            "I_CALC_AT": room,
+            "I_RAT": room,
+            "I_RCT": room,
+            "WI_FI_RSSI": str(live.rssi),
+            "I_ICT": str(_coil(live)),
+            "O_ACT_FREQ": _RUN_FREQ if running else "0",
+            "O_ODU_MODE": live.odu_mode,
+            "I_LOGIC_SPT": str(live.spt),
+            "I_FAN_ACT": FAN_CODES.get(live.fan, "0") if live.powered else "0",
+            "I_ON_OFF_STAT": "ON" if live.powered else "OFF",
+            "O_AC_CURRENT": _RUN_CURRENT if running else "0",
+            "O_FAN": "ON" if running else "OFF",
+            "O_FANUP_SPD": "700" if running else "0",
+            "O_FORCE_STDBY": "OFF" if live.powered else "ON",
+            "O_OAT": live.outdoor,
+            "O_RV": "HEAT" if live.odu_mode == "HEAT" else "COOL",
+            "O_SYS_PWR": _RUN_POWER if running else "0",
+            "O_TRGT_FREQ": _RUN_FREQ if running else "0",
+        }
+    )
+    return diag
 
 
 def _midea_diag(live: Live) -> dict[str, str]:

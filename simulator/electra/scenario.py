@@ -45,7 +45,8 @@ def populate(state: CloudState) -> None:
     state.timers_checked_at = now
 
     central = _unit(state, CENTRAL, CENTRAL_ID, PRIMARY_PHONE, "סלון", room=27.0, ambient=27.0)
-    central.changed_at = now - 53  # the seed's timeDelta
+    central.changed_at = now - 600
+    central.reported_at = now - 53  # the seed's timeDelta
     central.rssi, central.outdoor = -37, "0"
     central.events[SCENARIO_EVENT_ID] = TimerEvent(
         SCENARIO_EVENT_ID, "07:00", 62, False, {"AC_MODE": "COOL", "SPT": "24"}
@@ -54,7 +55,8 @@ def populate(state: CloudState) -> None:
     midea = _unit(state, MIDEA, MIDEA_ID, PRIMARY_PHONE, "חדר שינה", room=25.5, ambient=26.0)
     assert midea.oper is not None
     midea.oper["CLEAR_FILT"] = "ON"
-    midea.changed_at = now - 70
+    midea.changed_at = now - 3_600
+    midea.reported_at = now - 70  # the seed's other sample
     midea.outdoor = "31"
     midea.has_device_token = False
     midea.enable_events = False
@@ -62,7 +64,7 @@ def populate(state: CloudState) -> None:
     midea.missing_forms = {"HB": "json-null"}
 
     inverter = _unit(state, INVERTER, INVERTER_ID, PRIMARY_PHONE, "Office", room=26.0, ambient=28.0)
-    inverter.changed_at = now - 40
+    inverter.changed_at = inverter.reported_at = now - 40
     inverter.rssi, inverter.outdoor = -61, ""
     inverter.missing_forms = {"HB": "absent"}
 
@@ -70,13 +72,14 @@ def populate(state: CloudState) -> None:
         state, CENTRAL, NEVER_ONLINE_ID, PRIMARY_PHONE, "חדר ילדים", room=25.0, ambient=25.0
     )
     never.oper, never.online = None, False
-    never.changed_at = now - 3 * 86_400
+    never.changed_at = never.reported_at = now - 3 * 86_400
     never.missing_forms = {"OPER": "json-null", "DIAG_L2": "None", "HB": "null"}
 
     kitchen = _unit(state, MIDEA, SECOND_UNIT_ID, SECOND_PHONE, "מטבח", room=19.0, ambient=17.0)
     assert kitchen.oper is not None
     kitchen.oper.update({"TURN_ON_OFF": "ON", "AC_MODE": "HEAT", "SPT": "22"})
-    kitchen.changed_at = now - 120
+    kitchen.changed_at = now - 7_200
+    kitchen.reported_at = now - 20
     kitchen.outdoor = "12"
     kitchen.missing_forms = {"HB": "None"}
 
@@ -103,6 +106,7 @@ def _unit(
         ambient=ambient,
         room_at=now,
         changed_at=now,
+        reported_at=now,
         rssi=_RSSI_CYCLE[len(state.units) % len(_RSSI_CYCLE)],
         user_id=state.accounts[phone].user_id,
         hb_since=now,

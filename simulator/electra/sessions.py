@@ -3,16 +3,19 @@
 * SEND_OTP stores a fresh 4-digit code for the phone, together with the IMEI it was asked for.
 * CHECK_OTP needs that IMEI and code; it issues a token bound to the IMEI, plus a first sid.
   It does not count as a VALIDATE_TOKEN (Home Assistant validates right after the OTP step).
-* VALIDATE_TOKEN gives a new sid; a second call for the same token within
-  :attr:`Auth.lockout_window` seconds answers "Intruder lockout", and the token stays locked
-  for good. Sids already issued keep working until they expire (pyElectra carries on with
-  its old sid, notes §3); only a new OTP login recovers.
+* VALIDATE_TOKEN gives a new sid; the :attr:`Auth.lockout_count`-th call for the same token
+  within :attr:`Auth.lockout_window` seconds answers "Intruder lockout", and the token stays
+  locked for good. The real rule is unknown: renewals 5 minutes apart were locked out
+  (nitaybz/homebridge-electra-smart#4) and 10 minutes apart were not reported to be, so the
+  default is the strictest rule that fits: a second call within 10 minutes. Sids already
+  issued keep working until they expire (pyElectra carries on with its old sid, notes §3);
+  only a new OTP login recovers.
 * Sids live :attr:`Auth.sid_lifetime` seconds from issue, not extended by use.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 import random
 import secrets
@@ -20,7 +23,8 @@ import secrets
 from ..clock import SimClock
 
 DEFAULT_SID_LIFETIME = 15 * 60.0
-DEFAULT_LOCKOUT_WINDOW = 5 * 60.0
+DEFAULT_LOCKOUT_WINDOW = 10 * 60.0
+DEFAULT_LOCKOUT_COUNT = 2
 
 
 @dataclass(slots=True)
@@ -33,7 +37,7 @@ class _PendingOtp:
 class _Token:
     phone: str
     imei: str
-    last_validate: float | None = None
+    validated_at: list[float] = field(default_factory=list)
     locked: bool = False
 
 
@@ -59,6 +63,7 @@ class Auth:
         self._rng = rng
         self.sid_lifetime = DEFAULT_SID_LIFETIME
         self.lockout_window = DEFAULT_LOCKOUT_WINDOW
+        self.lockout_count = DEFAULT_LOCKOUT_COUNT
         self.validate_calls = 0
         self.lockouts = 0
         self._otps: dict[str, _PendingOtp] = {}
@@ -93,13 +98,12 @@ class Auth:
         if entry is None or entry.imei != imei:
             return Validation.NOT_FOUND
         now = self._clock.monotonic()
-        if entry.locked or (
-            entry.last_validate is not None and now - entry.last_validate < self.lockout_window
-        ):
+        recent = [at for at in entry.validated_at if now - at < self.lockout_window]
+        if entry.locked or len(recent) + 1 >= max(1, self.lockout_count):
             entry.locked = True
             self.lockouts += 1
             return Validation.LOCKOUT
-        entry.last_validate = now
+        entry.validated_at = [*recent, now]
         return self._new_sid(entry.phone)
 
     def session_phone(self, sid: object) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
@@ -53,6 +54,12 @@ class CloudState:
     timers_checked_at: float = 0.0
     next_device_id: int = 200_001
     timers_fired: int = 0
+    # Seconds a unit takes to apply a SEND_COMMAND (0: at once); read-backs before see the old.
+    command_delay: float = 0.0
+    # Set by SEND_COMMAND when its answer must never come (a control); read by the endpoint.
+    withhold_reply: bool = False
+    # Replies of these commands wait for the matching event (see ElectraCloud.hold_next_reply).
+    held_replies: dict[str, list[tuple[asyncio.Event, asyncio.Event]]] = field(default_factory=dict)
 
     def now(self) -> float:
         """Wall time on the simulated clock (units and timers run on it)."""
@@ -103,6 +110,8 @@ class CloudState:
         order, because each firing changes the state the next drift is computed from.
         """
         now = self.now()
+        for unit in self.units.values():
+            unit.apply_due(now)
         start, self.timers_checked_at = self.timers_checked_at, now
         due: list[tuple[float, int, AcUnit, dict[str, Any]]] = []
         for unit in self.units.values():

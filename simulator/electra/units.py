@@ -13,10 +13,15 @@ from dataclasses import dataclass, field
 import hashlib
 from typing import Any, Literal
 
+from . import samples
 from .families import Family, Live
 from .protocol import compact_json
 from .timers import TimerEvent, validate_spt
 
+# A unit reports its telemetry this often while connected, changed or not; timeDelta is the age
+# of its last report (notes §2.7). Seed samples show 53 and 70 s, and Home Assistant core's
+# 120 s threshold has never been reported to trip on idle units, so the period lies between.
+REPORT_INTERVAL = 90.0
 ACTIVE_RATE = 0.1 / 60  # °C per second while cooling or heating
 PASSIVE_RATE = 0.05 / 60  # °C per second while off, idle or fanning
 GROUPS = ("OPER", "DIAG_L2", "HB")
@@ -41,6 +46,8 @@ class AcUnit:
     ambient: float
     room_at: float
     changed_at: float
+    reported_at: float
+    """A moment the unit reported; while it reports, it does so every ``report_interval``."""
     rssi: int = -50
     outdoor: str = "0"
     mac: str = ""
@@ -53,8 +60,15 @@ class AcUnit:
     missing_forms: dict[str, MissingForm] = field(default_factory=dict)
     events: dict[int, TimerEvent] = field(default_factory=dict)
     ignore_next: int = 0
-    hb_base: int = 1130
+    hb_base: int = int(samples.SEED_HB["HB_CNT"])
     hb_since: float = 0.0
+    report_interval: float = REPORT_INTERVAL
+    silent: bool = False
+    # What the cloud serves for a silent unit: its groups as last reported.
+    last_report: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    # SEND_COMMANDs accepted but not yet applied: (when it applies, the OPER sent).
+    pending: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    timeout_next: int = 0
 
     def __post_init__(self) -> None:
         """Derive the identifiers a real unit would have from its id."""
@@ -127,25 +141,53 @@ class AcUnit:
 
     # -- writes ------------------------------------------------------------------------------
 
-    def apply_command(self, sent: dict[str, Any], now: float) -> bool:
-        """SEND_COMMAND: replace OPER with what was sent; False when the unit didn't apply it.
+    def apply_command(self, sent: dict[str, Any], now: float, delay: float = 0.0) -> bool:
+        """SEND_COMMAND: the unit takes the OPER sent, ``delay`` seconds from now.
 
-        A unit that is offline, told to ignore commands, or sent an unusable SPT (e.g. a float,
-        HA #94367) keeps its state although the cloud answered success.
+        False when the unit won't apply it: offline, silent, or told to ignore commands,
+        although the cloud answered success. See :meth:`_apply_now` for what it takes.
         """
-        if not self.online or self.oper is None:
+        if not self.online or self.oper is None or self.silent:
             return False
         if self.ignore_next > 0:
             self.ignore_next -= 1
             return False
-        if "SPT" in sent and not validate_spt(sent["SPT"]):
+        if delay > 0:
+            self.pending.append((now + delay, dict(sent)))
+            return True
+        return self._apply_now(sent, now)
+
+    def apply_due(self, now: float) -> None:
+        """Apply the delayed commands whose time has come, in the order they were sent."""
+        due = [item for item in self.pending if item[0] <= now]
+        self.pending = [item for item in self.pending if item[0] > now]
+        for at, sent in due:
+            if self.online and not self.silent:
+                self._apply_now(sent, at)
+
+    def _apply_now(self, sent: dict[str, Any], at: float) -> bool:
+        """Take an OPER as a unit does: it reports its own state, not what it was sent.
+
+        Keys the unit lacks are ignored. A value of another JSON type than the unit reports
+        for that key (SPT 24 to a unit that reports "24", a float setpoint: HA #94367), or an
+        unusable SPT ("35"), makes the unit drop the whole command. So a client that invents
+        keys or changes a type sees its change not stick.
+        """
+        if self.oper is None:
             return False
-        self._replace(dict(sent), now)
+        new = dict(self.oper)
+        for key, value in sent.items():
+            if key not in new:
+                continue
+            if not _same_type(new[key], value) or (key == "SPT" and not validate_spt(value)):
+                return False
+            new[key] = value
+        self._replace(new, at)
         return True
 
     def apply_actions(self, actions: dict[str, Any], at: float) -> bool:
         """Fire a timer: merge its partial OPER map into the state."""
-        if not self.online or self.oper is None:
+        if not self.online or self.oper is None or self.silent:
             return False
         self._replace({**self.oper, **actions}, at)
         return True
@@ -158,6 +200,7 @@ class AcUnit:
             new["AC_MODE"] = self.oper.get("AC_MODE", "COOL")
         self.oper = new
         self.changed_at = at
+        self.reported_at = at  # a unit reports a change at once
 
     def set_online(self, online: bool, now: float) -> None:
         """Connect or disconnect; a unit that never reported gets its family's initial OPER."""
@@ -165,8 +208,33 @@ class AcUnit:
         if online and not self.online:
             if self.oper is None:
                 self.oper = self.family.new_oper()
-            self.changed_at = now  # it has just reported
+            self.changed_at = now
+            self.reported_at = now  # it has just reported
+        elif not online and self.online:
+            self.reported_at = now - self.report_age(now)
         self.online = online
+
+    def set_silent(self, silent: bool, now: float) -> None:
+        """Stop or resume reporting, the unit staying registered and its last report served.
+
+        A unit that lost its Wi-Fi or power looks like this: the cloud has nothing newer than
+        its last report, so timeDelta grows, and commands never reach it.
+        """
+        self.settle(now)
+        if silent and not self.silent:
+            self.reported_at = now - self.report_age(now)
+            self.last_report = {name: self.group(name, now) for name in GROUPS}
+        elif not silent and self.silent:
+            self.reported_at = now
+            self.last_report = {}
+        self.silent = silent
+
+    def report_age(self, now: float) -> int:
+        """timeDelta: whole seconds since the unit last reported."""
+        elapsed = max(0.0, now - self.reported_at)
+        if self.online and not self.silent and self.report_interval > 0:
+            elapsed %= self.report_interval
+        return int(elapsed)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -186,6 +254,8 @@ class AcUnit:
         """Return the decoded content of one telemetry group, or None when the cloud has none."""
         if not self.online or self.oper is None:
             return None
+        if self.silent:
+            return self.last_report.get(name)
         if name == "OPER":
             return {"OPER": dict(self.oper)}
         if name == "DIAG_L2":
@@ -193,7 +263,7 @@ class AcUnit:
         if name == "HB" and self.family.has_hb:
             # One heartbeat a minute since the scenario started.
             beats = self.hb_base + int(max(0.0, now - self.hb_since) // 60)
-            return {"HB": {"HB_CNT": str(beats), "MESSTYPE": "HB"}}
+            return {"HB": {**samples.SEED_HB, "HB_CNT": str(beats)}}
         return None
 
     def telemetry(self, names: list[str], now: float) -> tuple[int, dict[str, str | None]]:
@@ -208,7 +278,7 @@ class AcUnit:
             form = self.missing_forms.get(name, "json-null")
             if form != "absent":
                 command_json[name] = _MISSING_VALUES[form]
-        return int(now - self.changed_at), command_json
+        return self.report_age(now), command_json
 
     def record(self) -> dict[str, Any]:
         """Return the GET_DEVICES entry, with the seed's fields and key order."""
@@ -257,3 +327,12 @@ class AcUnit:
         """Return ``data.events`` of GET_EVENTS: a list, or on some units that list as a string."""
         events = [event.as_json() for event in self.events.values()]
         return compact_json(events) if self.events_as_string else events
+
+
+def _same_type(reported: object, sent: object) -> bool:
+    """Whether ``sent`` has the JSON type the unit reports (bool is not a number here)."""
+    if isinstance(reported, bool) or isinstance(sent, bool):
+        return isinstance(reported, bool) and isinstance(sent, bool)
+    if isinstance(reported, int):
+        return isinstance(sent, int)
+    return type(sent) is type(reported)

@@ -20,8 +20,10 @@ import aiohttp
 import pytest
 
 from custom_components.home_energy_cloud.api.electra import (
+    STALE_REPORT_AGE,
     ElectraAuthError,
     ElectraClient,
+    ElectraClientClosedError,
     ElectraCommandNotAppliedError,
     ElectraDeviceOfflineError,
     ElectraHttpError,
@@ -29,13 +31,17 @@ from custom_components.home_energy_cloud.api.electra import (
     ElectraInvalidPhoneError,
     ElectraLockoutError,
     ElectraResponseError,
+    ElectraServiceError,
+    ElectraSession,
     ElectraTimer,
     ElectraTokenNotFoundError,
+    client as electra_client_module,
     generate_imei,
 )
 from custom_components.home_energy_cloud.api.exceptions import (
     ApiAuthError,
     ApiConnectionError,
+    ApiError,
     ApiProtocolError,
     ApiResponseError,
     ApiTimeoutError,
@@ -240,7 +246,7 @@ async def test_lockout(
 ) -> None:
     first = make_client()
     token = await login(first, cloud)
-    # Two instances on one token (a reload done wrong) validate within five minutes.
+    # Two instances on one token (a reload done wrong) validate within ten minutes.
     one = make_client(imei=first.imei, token=token)
     two = make_client(imei=first.imei, token=token)
     await one.get_devices()
@@ -252,7 +258,7 @@ async def test_lockout(
     with pytest.raises(ElectraLockoutError):
         await two.get_telemetry(CENTRAL_ID)
     assert cloud.validate_calls == 2
-    sim_clock.advance(5 * MINUTE)
+    sim_clock.advance(10 * MINUTE)
     with pytest.raises(ElectraLockoutError):
         await two.get_devices()
     assert cloud.validate_calls == 3
@@ -283,9 +289,9 @@ async def test_throttled_renewal_is_a_response_error(
 ) -> None:
     cloud.expire_sessions()
     await client.get_devices()  # renews (first VALIDATE_TOKEN)
-    sim_clock.advance(4 * MINUTE)
+    sim_clock.advance(9 * MINUTE)
     cloud.expire_sessions()
-    # A second renewal within 5 minutes would lock the token out: not attempted.
+    # A second renewal within 10 minutes would lock the token out: not attempted.
     with pytest.raises(ElectraResponseError) as err:
         await client.get_devices()
     assert not isinstance(err.value, ApiAuthError)
@@ -370,17 +376,24 @@ async def test_long_run_never_locks_out(
     assert cloud.validate_calls >= 8
 
 
-async def test_forced_failure_data_null_retried_once(
-    client: ElectraClient, cloud: ElectraCloud
+async def test_status_99_without_data_is_transient_not_a_dead_session(
+    client: ElectraClient, cloud: ElectraCloud, sim_clock: SimClock
 ) -> None:
-    # The unexplained "status 99, data null" on GET_DEVICES is handled like a dead session.
-    cloud.fail_next("GET_DEVICES", 1, status=99)
-    assert len(await client.get_devices()) == 4
-    assert cmds(cloud)[-3:] == ["GET_DEVICES", "VALIDATE_TOKEN", "GET_DEVICES"]
-    cloud.fail_next("GET_DEVICES", 2, status=99)
-    with pytest.raises(ElectraResponseError) as err:
-        await client.get_devices()
-    assert err.value.status == 99
+    """Only `status 1` refuses a session (notes §3); an outage costs no VALIDATE_TOKEN."""
+    await client.get_devices()
+    # Half an hour of the unexplained "status 99, data null", polled every minute.
+    for _ in range(30):
+        sim_clock.advance(MINUTE)
+        cloud.fail_next("GET_LAST_TELEMETRY", 1, status=99)
+        with pytest.raises(ElectraServiceError) as err:
+            await client.get_telemetry(CENTRAL_ID)
+        assert isinstance(err.value, ApiConnectionError)  # transient
+        assert not isinstance(err.value, ApiAuthError)
+        assert err.value.status == 99
+    # The SID aged past 13 minutes meanwhile and was renewed on schedule, nothing more.
+    assert cloud.validate_calls == 2
+    assert client.stats.session_retries == 0
+    assert (await client.get_telemetry(CENTRAL_ID)).online
 
 
 async def test_second_failure_after_renewal_is_an_error(
@@ -839,12 +852,12 @@ async def test_fault_during_renewal_consumes_the_throttle(
     # It may have reached the cloud, so it counts: the old SID is kept for now ...
     await client.get_devices()
     assert cmds(cloud)[-1] == "GET_DEVICES"
-    # ... and once it dies, no second VALIDATE_TOKEN within five minutes of the first.
+    # ... and once it dies, no second VALIDATE_TOKEN within ten minutes of the first.
     sim_clock.advance(2 * MINUTE)
     with pytest.raises(ElectraResponseError):
         await client.get_devices()
     assert "VALIDATE_TOKEN" not in cmds(cloud)
-    sim_clock.advance(3 * MINUTE)
+    sim_clock.advance(8 * MINUTE)
     await client.get_devices()
     assert cmds(cloud)[-2:] == ["VALIDATE_TOKEN", "GET_DEVICES"]
     assert client.stats.validate_token_calls == 2
@@ -898,3 +911,202 @@ async def test_secrets_never_logged(
     for secret in secrets:
         assert secret
         assert secret not in text
+
+
+# -- issue 6: session changes, close, stale reads, lockout margin, report age, cloud glitches -----
+
+
+def sim_sleep(sim_clock: SimClock) -> Callable[[float], Any]:
+    """A client `sleep` that lets simulated time pass instead of real time."""
+
+    async def sleep(seconds: float) -> None:
+        sim_clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    return sleep
+
+
+async def test_session_change_is_reported_only_when_it_changes(
+    make_client: ClientFactory, cloud: ElectraCloud, sim_clock: SimClock
+) -> None:
+    saved: list[ElectraSession] = []
+    client = make_client(on_session_change=saved.append)
+    await login(client, cloud)  # CHECK_OTP brings a SID
+    assert len(saved) == 1
+    assert saved[-1].sid is not None
+    assert saved[-1].validate_age is None
+    for _ in range(12):  # polls alone change nothing worth saving
+        sim_clock.advance(MINUTE)
+        await client.get_telemetry(CENTRAL_ID)
+    assert len(saved) == 1
+    sim_clock.advance(MINUTE)
+    await client.get_devices()  # the 13-minute renewal
+    assert len(saved) == 2
+    assert saved[-1].sid == client.session_snapshot().sid
+    assert saved[-1].sid != saved[0].sid
+    assert saved[-1].validate_age is not None
+    assert saved[-1].validate_age < 1
+    # A refused renewal is saved too: its time is what the lockout guard counts from.
+    sim_clock.advance(13 * MINUTE)
+    cloud.fail_next("VALIDATE_TOKEN", 1, status=0, desc=None)
+    with contextlib.suppress(ElectraResponseError):
+        await client.get_devices()
+    assert len(saved) == 3
+    # Restoring is the caller's own doing: not reported back.
+    other = make_client(imei=client.imei, token=client.token, on_session_change=saved.append)
+    other.restore_session(saved[-1])
+    assert len(saved) == 3
+
+
+async def test_close_cancels_a_write_in_flight_and_queued_merges(
+    make_client: ClientFactory, cloud: ElectraCloud
+) -> None:
+    client = make_client()
+    await login(client, cloud)
+    await client.get_telemetry(MIDEA_ID)
+    arrived, release = cloud.hold_next_reply("SEND_COMMAND")
+    in_flight = asyncio.create_task(client.set_state(CENTRAL_ID, {"AC_MODE": "COOL"}))
+    await arrived.wait()
+    slow = make_client(merge_window=3600)  # its write waits in the merge queue
+    await login(slow, cloud)
+    queued = asyncio.create_task(slow.set_state(MIDEA_ID, {"SPT": 20}))
+    await asyncio.sleep(0)
+    await client.close()
+    await slow.close()
+    release.set()
+    for task in (in_flight, queued):
+        with pytest.raises(ElectraClientClosedError) as err:
+            await task
+        assert isinstance(err.value, ApiError)
+    await client.close()  # idempotent
+    assert client.closed
+    for call in (
+        client.get_devices(),
+        client.get_telemetry(CENTRAL_ID),
+        client.set_state(CENTRAL_ID, {"SPT": 21}),
+        client.get_timers(CENTRAL_ID),
+        client.send_otp(PRIMARY_PHONE),
+    ):
+        with pytest.raises(ElectraClientClosedError):
+            await call
+    assert cmds(cloud).count("SEND_COMMAND") == 1
+
+
+async def test_a_read_older_than_a_confirmed_write_returns_the_write(
+    client: ElectraClient, cloud: ElectraCloud
+) -> None:
+    await client.get_telemetry(CENTRAL_ID)
+    arrived, release = cloud.hold_next_reply("GET_LAST_TELEMETRY")
+    # A poll starts; the cloud answers it with the state before the write ...
+    poll = asyncio.create_task(client.get_telemetry(CENTRAL_ID))
+    await arrived.wait()
+    confirmed = await client.set_state(CENTRAL_ID, {"AC_MODE": "COOL"})
+    assert confirmed.oper is not None
+    assert confirmed.oper["AC_MODE"] == "COOL"
+    # ... and that answer arrives after the write's read-back.
+    release.set()
+    late = await poll
+    assert late.oper is not None
+    assert late.oper["AC_MODE"] == "COOL"
+    state = client.get_state(CENTRAL_ID)
+    assert state is not None
+    assert state.oper is not None
+    assert state.oper["AC_MODE"] == "COOL"
+    # Reads that begin after the write are taken as they come.
+    cloud.unit(CENTRAL_ID).oper["FANSPD"] = "LOW"  # changed with the remote
+    fresh = await client.get_telemetry(CENTRAL_ID)
+    assert fresh.oper is not None
+    assert fresh.oper["FANSPD"] == "LOW"
+
+
+@pytest.mark.parametrize(("window", "count"), [(590.0, 2), (1199.0, 3)])
+async def test_guard_survives_a_cloud_stricter_than_it(
+    client: ElectraClient, cloud: ElectraCloud, sim_clock: SimClock, window: float, count: int
+) -> None:
+    """Sessions die every minute for three hours; the guard still never trips the lockout.
+
+    (590 s, 2) is stricter than the old 300 s guard: renewals 5 minutes apart lock out there,
+    as reported in the wild. (1199 s, 3) allows fewer renewals per window than a 300 s guard.
+    """
+    cloud.lockout_window, cloud.lockout_count = window, count
+    for _ in range(180):
+        cloud.expire_sessions()
+        sim_clock.advance(MINUTE)
+        with contextlib.suppress(ElectraResponseError):
+            await client.get_telemetry(CENTRAL_ID)
+    assert cloud.lockouts == 0
+    assert cloud.validate_calls == 18
+
+
+async def test_report_age_tells_a_silent_unit_from_an_idle_one(
+    client: ElectraClient, cloud: ElectraCloud, sim_clock: SimClock
+) -> None:
+    # Idle all day (nothing changes), yet reporting: never stale.
+    for _ in range(24):
+        sim_clock.advance(3600 + 7)
+        telemetry = await client.get_telemetry(CENTRAL_ID)
+        assert telemetry.report_age is not None
+        assert telemetry.report_age < STALE_REPORT_AGE
+        assert not telemetry.is_stale()
+    cloud.set_silent(CENTRAL_ID, True)
+    sim_clock.advance(STALE_REPORT_AGE)
+    silent = await client.get_telemetry(CENTRAL_ID)
+    assert silent.online  # the cloud still serves its last telemetry ...
+    assert silent.is_stale()  # ... but the unit is gone
+    assert silent.report_age is not None
+    assert silent.report_age > STALE_REPORT_AGE
+    assert not silent.is_stale(threshold=3600)
+    cloud.set_silent(CENTRAL_ID, False)
+    assert not (await client.get_telemetry(CENTRAL_ID)).is_stale()
+
+
+async def test_write_converges_when_the_unit_applies_late(
+    make_client: ClientFactory, cloud: ElectraCloud, sim_clock: SimClock
+) -> None:
+    client = make_client(confirm_delay=3.0, sleep=sim_sleep(sim_clock))
+    await login(client, cloud)
+    cloud.command_delay = 5.0
+    confirmed = await client.set_state(INVERTER_ID, {"SPT": 20, "AC_MODE": "HEAT"})
+    assert confirmed.oper is not None
+    assert confirmed.oper["SPT"] == 20
+    assert confirmed.oper["AC_MODE"] == "HEAT"
+    # The first read-back (3 s) came too early: one resend, confirmed by the second.
+    assert client.stats.command_resends == 1
+    assert cloud.unit_oper(INVERTER_ID) == confirmed.oper
+
+
+async def test_write_converges_when_send_command_times_out_but_applies(
+    make_client: ClientFactory, cloud: ElectraCloud
+) -> None:
+    client = make_client(request_timeout=0.3)
+    await login(client, cloud)
+    cloud.timeout_commands(CENTRAL_ID, 1)
+    confirmed = await client.set_state(CENTRAL_ID, {"AC_MODE": "HEAT", "SPT": 26})
+    assert confirmed.oper is not None
+    assert (confirmed.oper["AC_MODE"], confirmed.oper["SPT"]) == ("HEAT", "26")
+    assert cmds(cloud).count("SEND_COMMAND") == 1  # read back, found applied, not resent
+    assert client.stats.command_resends == 0
+    # A command that times out and is lost is resent, then confirmed.
+    cloud.timeout_commands(CENTRAL_ID, 1)
+    cloud.ignore_commands(CENTRAL_ID, 1)
+    confirmed = await client.set_state(CENTRAL_ID, {"AC_MODE": "COOL"})
+    assert confirmed.oper is not None
+    assert confirmed.oper["AC_MODE"] == "COOL"
+    assert client.stats.command_resends == 1
+
+
+async def test_a_client_that_changes_a_type_is_caught(
+    client: ElectraClient, cloud: ElectraCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unit reports its own types; a client that sends SPT as int to a "22" unit fails."""
+    monkeypatch.setattr(electra_client_module, "_coerce", lambda key, value, current: value)
+    with pytest.raises(ElectraCommandNotAppliedError) as err:
+        await client.set_state(CENTRAL_ID, {"SPT": 24})
+    assert err.value.keys == ("SPT",)
+    assert cloud.unit_oper(CENTRAL_ID)["SPT"] == "22"  # type: ignore[index]
+    # Invented keys are sent but never appear: the unit has no such key.
+    monkeypatch.undo()
+    confirmed = await client.set_state(CENTRAL_ID, {"SPT": 24, "X_INVENTED": "ON"})
+    assert confirmed.oper is not None
+    assert confirmed.oper["SPT"] == "24"
+    assert "X_INVENTED" not in confirmed.oper

@@ -19,20 +19,7 @@ from custom_components.home_energy_cloud.api.electra import (
 from custom_components.home_energy_cloud.api.electra.client import _mismatches, _same_value
 from custom_components.home_energy_cloud.api.electra.models import parse_devices
 from custom_components.home_energy_cloud.api.exceptions import ApiProtocolError
-
-SEED_OPER = {
-    "AC_MODE": "STBY",
-    "AC_STSRC": "WI-FI",
-    "SPT": "22",
-    "TIMER": "OFF",
-    "FANSPD": "HIGH",
-    "CLEAR_FILT": "OFF",
-    "DIAG_L2_PRD": "0",
-    "FW_OTA": "NONE",
-    "IFEEL": "OFF",
-    "SHABAT": "OFF",
-    "SLEEP": "OFF",
-}
+from simulator.electra.samples import SEED_DIAG, SEED_HB, SEED_OPER
 
 
 @pytest.mark.parametrize(
@@ -92,14 +79,14 @@ def _telemetry_data(**groups: object) -> dict[str, object]:
 
 def test_telemetry_seed_sample() -> None:
     data = _telemetry_data(
-        OPER=json.dumps({"OPER": SEED_OPER}),
-        DIAG_L2=json.dumps({"DIAG_L2": {"I_RAT": "27", "O_ODU_MODE": "IDLE"}}),
-        HB='{"HB":{"HB_CNT":"1130","MESSTYPE":"HB"}}',
+        OPER=json.dumps({"OPER": dict(SEED_OPER)}),
+        DIAG_L2=json.dumps({"DIAG_L2": dict(SEED_DIAG)}),
+        HB=json.dumps({"HB": dict(SEED_HB)}),
     )
     telemetry = ElectraTelemetry.from_api(data, fetched_at=12.5)
     assert telemetry.oper == SEED_OPER
-    assert telemetry.diag == {"I_RAT": "27", "O_ODU_MODE": "IDLE"}
-    assert telemetry.heartbeat == {"HB_CNT": "1130", "MESSTYPE": "HB"}
+    assert telemetry.diag == SEED_DIAG
+    assert telemetry.heartbeat == SEED_HB
     assert telemetry.time_delta == 53
     assert telemetry.fetched_at == 12.5
     assert telemetry.online

@@ -102,7 +102,7 @@ async def test_readings_follow_the_unit(
     await async_poll(hass, freezer)
     assert state_of(hass, "sensor.office_wi_fi_signal") == "-80.0"
     assert state_of(hass, "sensor.office_compressor_frequency") == "0.0"
-    assert state_of(hass, "sensor.office_time_since_last_report") == "101"
+    assert state_of(hass, "sensor.office_time_since_last_report") == "11"  # a report at 90 s
 
     cloud.set_online(INVERTER_ID, False)
     await async_poll(hass, freezer)

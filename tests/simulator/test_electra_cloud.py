@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 import json
 import re
@@ -17,10 +18,12 @@ from simulator.electra import (
     MIDEA_ID,
     NEVER_ONLINE_ID,
     PRIMARY_PHONE,
+    REPORT_INTERVAL,
     SECOND_PHONE,
     SECOND_UNIT_ID,
     ElectraCloud,
 )
+from simulator.electra.samples import SEED_DIAG, SEED_HB, SEED_OPER
 
 IMEI = "2b95000012345678"
 UA = {"User-Agent": "Electra Client"}
@@ -252,7 +255,7 @@ async def test_intruder_lockout(simulator: Simulator, sim_clock: SimClock) -> No
         assert (await api.validate())["data"]["res"] == 0
 
 
-async def test_validate_token_every_five_minutes_is_fine(
+async def test_validate_token_every_ten_minutes_is_fine(
     simulator: Simulator, sim_clock: SimClock
 ) -> None:
     cloud = cloud_of(simulator)
@@ -261,9 +264,43 @@ async def test_validate_token_every_five_minutes_is_fine(
         await api.login()
         for _ in range(4):
             assert (await api.validate())["data"]["res"] == 0
-            sim_clock.advance(300)
+            sim_clock.advance(600)
     assert cloud.lockouts == 0
     assert cloud.validate_calls == 4
+
+
+async def test_validate_token_every_five_minutes_locks_out(
+    simulator: Simulator, sim_clock: SimClock
+) -> None:
+    """Renewals 5 minutes apart were locked out in the wild (nitaybz#4)."""
+    async with aiohttp.ClientSession() as s:
+        api = Api(s, simulator)
+        await api.login()
+        assert (await api.validate())["data"]["res"] == 0
+        sim_clock.advance(300)
+        assert (await api.validate())["data"]["res_desc"] == "Intruder lockout"
+
+
+async def test_lockout_rule_is_configurable(simulator: Simulator, sim_clock: SimClock) -> None:
+    cloud = cloud_of(simulator)
+    cloud.lockout_window, cloud.lockout_count = 3600.0, 3
+    async with aiohttp.ClientSession() as s:
+        api = Api(s, simulator)
+        await api.login()
+        # Two within the hour are allowed, the third locks the token.
+        assert (await api.validate())["data"]["res"] == 0
+        sim_clock.advance(1000)
+        assert (await api.validate())["data"]["res"] == 0
+        sim_clock.advance(2599)
+        assert (await api.validate())["data"]["res_desc"] == "Intruder lockout"
+        # The first call of a window no longer counts once the window has passed it.
+        await api.login()
+        assert (await api.validate())["data"]["res"] == 0
+        sim_clock.advance(2000)
+        assert (await api.validate())["data"]["res"] == 0
+        sim_clock.advance(1601)
+        assert (await api.validate())["data"]["res"] == 0
+    assert cloud.lockouts == 1
 
 
 async def test_sid_expires(simulator: Simulator, sim_clock: SimClock) -> None:
@@ -461,26 +498,19 @@ async def test_telemetry_central_unit(simulator: Simulator) -> None:
     assert list(groups) == ["OPER", "DIAG_L2", "HB"]
     assert all(isinstance(value, str) for value in groups.values())
     oper = json.loads(groups["OPER"])["OPER"]
-    assert oper == {
-        "AC_MODE": "STBY",
-        "AC_STSRC": "WI-FI",
-        "SPT": "22",
-        "TIMER": "OFF",
-        "FANSPD": "HIGH",
-        "CLEAR_FILT": "OFF",
-        "DIAG_L2_PRD": "0",
-        "FW_OTA": "NONE",
-        "IFEEL": "OFF",
-        "SHABAT": "OFF",
-        "SLEEP": "OFF",
-    }
+    assert oper == SEED_OPER
     diag = json.loads(groups["DIAG_L2"])["DIAG_L2"]
-    assert len(diag) == 56  # the seed's full sample
+    assert list(diag) == list(SEED_DIAG)  # the seed's full sample, in its order
+    assert len(diag) == 56
     assert all(isinstance(value, str) for value in diag.values())
     assert diag["I_RAT"] == diag["I_CALC_AT"] == "27"
     assert diag["O_ODU_MODE"] == "IDLE"
     assert diag["WI_FI_RSSI"] == "-37"
-    assert json.loads(groups["HB"]) == {"HB": {"HB_CNT": "1130", "MESSTYPE": "HB"}}
+    assert json.loads(groups["HB"]) == {"HB": SEED_HB}
+    # An idle unit's live values match the seed's own sample.
+    assert {key: diag[key] for key in ("I_RAT", "I_ICT", "O_ODU_MODE", "O_FAN", "O_OAT")} == {
+        key: SEED_DIAG[key] for key in ("I_RAT", "I_ICT", "O_ODU_MODE", "O_FAN", "O_OAT")
+    }
     # The embedded strings are compact, as the seed shows them.
     assert groups["OPER"].startswith('{"OPER":{"AC_MODE":"STBY"')
 
@@ -562,17 +592,58 @@ async def test_telemetry_refused(simulator: Simulator, data: dict[str, Any]) -> 
     assert "commandJson" not in answer["data"]
 
 
-async def test_time_delta_grows_until_a_change(simulator: Simulator, sim_clock: SimClock) -> None:
+async def test_time_delta_is_the_age_of_the_last_report(
+    simulator: Simulator, sim_clock: SimClock
+) -> None:
+    """An idle unit keeps reporting, so its timeDelta stays below the report period (§2.7)."""
     async with aiohttp.ClientSession() as s:
         api = Api(s, simulator)
         await api.login()
-        before = (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"]
-        sim_clock.advance(100)
-        after = (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"]
-        assert after - before in (100, 101)
+        assert (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"] == 53
+        sim_clock.advance(30)
+        assert (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"] == 83
+        sim_clock.advance(10)  # the next periodic report came in at 90 s
+        assert (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"] == 3
+        # Idle for a day, nothing changed: still reporting.
+        for _ in range(24):
+            sim_clock.advance(3600)
+            await api.login()  # a new sid: the old one has expired
+            assert (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"] < REPORT_INTERVAL
+        # A change is reported at once.
+        sim_clock.advance(45)
         oper = await api.oper(CENTRAL_ID)
         await api.send(CENTRAL_ID, {**oper, "AC_MODE": "COOL"})
-        assert (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"] <= 1
+        assert (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"] == 0
+
+
+async def test_silent_unit_serves_its_last_report(
+    simulator: Simulator, sim_clock: SimClock
+) -> None:
+    """A unit that stopped reporting: old telemetry, growing timeDelta, commands lost."""
+    cloud = cloud_of(simulator)
+    cloud.sid_lifetime = 86_400
+    async with aiohttp.ClientSession() as s:
+        api = Api(s, simulator)
+        await api.login()
+        before = await api.telemetry(INVERTER_ID)
+        result = await api.control_json(
+            "POST", f"units/{INVERTER_ID}/silent", json={"silent": True}
+        )
+        assert result == {"id": INVERTER_ID, "silent": True}
+        sim_clock.advance(1800)  # the room keeps changing, the report does not
+        after = await api.telemetry(INVERTER_ID)
+        assert after["commandJson"] == before["commandJson"]
+        assert after["timeDelta"] == before["timeDelta"] + 1800
+        oper = await api.oper(INVERTER_ID)
+        await api.send(INVERTER_ID, {**oper, "AC_MODE": "HEAT"})
+        assert (await api.oper(INVERTER_ID))["AC_MODE"] == "COOL"
+        # Back: it reports at once, with its real state.
+        cloud.set_silent(INVERTER_ID, False)
+        again = await api.telemetry(INVERTER_ID)
+        assert again["timeDelta"] == 0
+        assert json.loads(again["commandJson"]["DIAG_L2"]) != json.loads(
+            before["commandJson"]["DIAG_L2"]
+        )
 
 
 # -- SEND_COMMAND --------------------------------------------------------------------------------
@@ -584,9 +655,11 @@ async def test_send_command_replaces_oper(simulator: Simulator) -> None:
         api = Api(s, simulator)
         await api.login()
         oper = await api.oper(CENTRAL_ID)
-        new = {**oper, "AC_MODE": "COOL", "SPT": "24", "FANSPD": "LOW", "NEW_KEY": "kept"}
-        answer = await api.send(CENTRAL_ID, new)
+        sent = {**oper, "AC_MODE": "COOL", "SPT": "24", "FANSPD": "LOW", "NEW_KEY": "dropped"}
+        answer = await api.send(CENTRAL_ID, sent)
         assert answer == {"id": 99, "status": 0, "desc": None, "data": {"res": 0, "res_desc": None}}
+        # The unit reports its own keys: one it does not have is not taken.
+        new = {key: value for key, value in sent.items() if key != "NEW_KEY"}
         assert await api.oper(CENTRAL_ID) == new
         diag = await api.diag(CENTRAL_ID)
         assert diag["I_LOGIC_SPT"] == "24"
@@ -596,7 +669,7 @@ async def test_send_command_replaces_oper(simulator: Simulator) -> None:
         await api.send(str(CENTRAL_ID), {**new, "AC_MODE": "STBY"})
         assert (await api.oper(CENTRAL_ID))["AC_MODE"] == "STBY"
         assert (await api.diag(CENTRAL_ID))["O_ODU_MODE"] == "IDLE"
-    assert cloud.commands == [(CENTRAL_ID, new), (CENTRAL_ID, {**new, "AC_MODE": "STBY"})]
+    assert cloud.commands == [(CENTRAL_ID, sent), (CENTRAL_ID, {**new, "AC_MODE": "STBY"})]
     assert cloud.unit_oper(CENTRAL_ID) == {**new, "AC_MODE": "STBY"}
 
 
@@ -609,6 +682,66 @@ async def test_send_command_keeps_sent_types(simulator: Simulator) -> None:
         oper = await api.oper(INVERTER_ID)
     assert oper["SPT"] == 25
     assert oper["VSWING"] == "ON"
+
+
+@pytest.mark.parametrize(
+    ("device_id", "change"),
+    [
+        (CENTRAL_ID, {"SPT": 24}),  # "22" on this unit
+        (INVERTER_ID, {"SPT": "24"}),  # 23 on this one
+        (INVERTER_ID, {"SPT": 24.0}),
+        (MIDEA_ID, {"TURN_ON_OFF": True}),
+    ],
+)
+async def test_send_command_with_another_type_is_dropped(
+    simulator: Simulator, device_id: int, change: dict[str, Any]
+) -> None:
+    """A client that changes a key's type is caught: its change never sticks."""
+    async with aiohttp.ClientSession() as s:
+        api = Api(s, simulator)
+        await api.login()
+        oper = await api.oper(device_id)
+        answer = await api.send(device_id, {**oper, "FANSPD": "LOW", **change})
+        assert answer["data"]["res"] == 0  # the cloud relays it; the unit refuses it
+        assert await api.oper(device_id) == oper
+
+
+async def test_delayed_command_applies_later(simulator: Simulator, sim_clock: SimClock) -> None:
+    cloud = cloud_of(simulator)
+    async with aiohttp.ClientSession() as s:
+        api = Api(s, simulator)
+        result = await api.control_json("POST", "settings", json={"command_delay": 4})
+        assert result["command_delay"] == 4.0
+        await api.login()
+        oper = await api.oper(CENTRAL_ID)
+        await api.send(CENTRAL_ID, {**oper, "AC_MODE": "HEAT"})
+        sim_clock.advance(3.9)
+        assert (await api.oper(CENTRAL_ID))["AC_MODE"] == "STBY"
+        sim_clock.advance(0.1)
+        assert (await api.oper(CENTRAL_ID))["AC_MODE"] == "HEAT"
+        assert (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"] == 0
+    assert cloud.unit_oper(CENTRAL_ID) == {**oper, "AC_MODE": "HEAT"}
+
+
+async def test_command_applied_but_never_answered(simulator: Simulator) -> None:
+    cloud = cloud_of(simulator)
+    async with aiohttp.ClientSession() as s:
+        api = Api(s, simulator)
+        await api.login()
+        result = await api.control_json(
+            "POST", f"units/{CENTRAL_ID}/timeout_commands", json={"count": 1}
+        )
+        assert result == {"id": CENTRAL_ID, "timeout_commands": 1}
+        oper = await api.oper(CENTRAL_ID)
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.2):
+                await api.send(CENTRAL_ID, {**oper, "AC_MODE": "HEAT"})
+    assert cloud.unit_oper(CENTRAL_ID) == {**oper, "AC_MODE": "HEAT"}
+    # Only the next one: the cloud answers again afterwards.
+    async with aiohttp.ClientSession() as s:
+        api = Api(s, simulator)
+        await api.login()
+        assert (await api.send(CENTRAL_ID, oper))["data"]["res"] == 0
 
 
 async def test_turn_on_off_unit_ignores_stby(simulator: Simulator) -> None:
@@ -955,7 +1088,7 @@ async def test_timer_fires(simulator: Simulator, sim_clock: SimClock) -> None:
         assert oper["SPT"] == "20"
         assert oper["FANSPD"] == "HIGH"  # the rest of OPER is kept
         # It fired 1-2 minutes after it was set, and the room has been cooling since.
-        assert 3 * 60 <= (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"] <= 5 * 60
+        assert (await api.telemetry(CENTRAL_ID, "OPER"))["timeDelta"] < REPORT_INTERVAL
         assert cloud.room_temperature(CENTRAL_ID) < 27.0
     assert cloud.stats()["timers_fired"] == 1
 
@@ -1100,17 +1233,25 @@ async def test_control_settings(simulator: Simulator, sim_clock: SimClock) -> No
         api = Api(s, simulator)
         assert await api.control_json("GET", "settings") == {
             "sid_lifetime": 900.0,
-            "lockout_window": 300.0,
+            "lockout_window": 600.0,
+            "lockout_count": 2,
+            "command_delay": 0.0,
         }
         result = await api.control_json(
-            "POST", "settings", json={"sid_lifetime": 3600, "lockout_window": 600}
+            "POST", "settings", json={"sid_lifetime": 3600, "lockout_window": 1200}
         )
-        assert result == {"sid_lifetime": 3600.0, "lockout_window": 600.0}
+        assert result["sid_lifetime"] == 3600.0
+        assert result["lockout_window"] == 1200.0
         assert cloud.sid_lifetime == 3600
         await api.login()
         await api.validate()
-        sim_clock.advance(400)
+        sim_clock.advance(700)
         assert (await api.validate())["data"]["res_desc"] == "Intruder lockout"
+        result = await api.control_json("POST", "settings", json={"lockout_count": 3})
+        assert result["lockout_count"] == 3
+        for bad in ({"lockout_count": 0}, {"lockout_count": 1.5}, {"other": 1}):
+            response = await api.control("POST", "settings", json=bad)
+            assert response.status == 400
 
 
 async def test_fail_next(simulator: Simulator) -> None:

@@ -1,9 +1,10 @@
 """Electra Smart (Israel) cloud client: OTP login, sessions, telemetry, commands and timers."""
 
 from .client import ElectraClient, build_oper, generate_imei, normalize_phone
-from .const import DEFAULT_BASE_URL
+from .const import DEFAULT_BASE_URL, STALE_REPORT_AGE
 from .exceptions import (
     ElectraAuthError,
+    ElectraClientClosedError,
     ElectraCommandNotAppliedError,
     ElectraDeviceOfflineError,
     ElectraHttpError,
@@ -11,6 +12,7 @@ from .exceptions import (
     ElectraInvalidPhoneError,
     ElectraLockoutError,
     ElectraResponseError,
+    ElectraServiceError,
     ElectraTokenNotFoundError,
 )
 from .models import (
@@ -24,8 +26,10 @@ from .models import (
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "STALE_REPORT_AGE",
     "ElectraAuthError",
     "ElectraClient",
+    "ElectraClientClosedError",
     "ElectraCommandNotAppliedError",
     "ElectraDevice",
     "ElectraDeviceOfflineError",
@@ -34,6 +38,7 @@ __all__ = [
     "ElectraInvalidPhoneError",
     "ElectraLockoutError",
     "ElectraResponseError",
+    "ElectraServiceError",
     "ElectraSession",
     "ElectraStats",
     "ElectraTelemetry",

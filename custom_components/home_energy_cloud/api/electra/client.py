@@ -7,7 +7,7 @@ reasoning behind the session, write and read-back rules are in the Electra proto
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 import functools
 import itertools
@@ -55,6 +55,7 @@ from .const import (
 )
 from .exceptions import (
     ElectraAuthError,
+    ElectraClientClosedError,
     ElectraCommandNotAppliedError,
     ElectraDeviceOfflineError,
     ElectraHttpError,
@@ -62,6 +63,7 @@ from .exceptions import (
     ElectraInvalidPhoneError,
     ElectraLockoutError,
     ElectraResponseError,
+    ElectraServiceError,
     ElectraTokenNotFoundError,
 )
 from .models import (
@@ -200,8 +202,19 @@ class ElectraClient:
         confirm_delay: float = 3.0,
         confirm_attempts: int = 3,
         merge_window: float = 0.5,
+        on_session_change: Callable[[ElectraSession], None] | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
-        """Set up the client; nothing is sent until the first call."""
+        """Set up the client; nothing is sent until the first call.
+
+        `on_session_change(snapshot)` is called synchronously, right after the session changed:
+        a new SID (CHECK_OTP or VALIDATE_TOKEN) or a VALIDATE_TOKEN sent whatever its answer
+        (its time is what the lockout guard counts from). It is never called otherwise, so
+        saving the snapshot there writes only when something changed. It must not raise.
+
+        `sleep` waits out the merge window and the read-back delay (tests pass one that moves
+        their simulated clock).
+        """
         self._http = session
         self._imei = imei
         self._token = token
@@ -211,10 +224,18 @@ class ElectraClient:
         self._confirm_delay = confirm_delay
         self._confirm_attempts = max(1, confirm_attempts)
         self._merge_window = merge_window
+        self._sleep = sleep
+        self._on_session_change = on_session_change
+        self._closed = False
         self._request_ids = itertools.count(1000)
         self.stats = ElectraStats()
-        self._sessions = SessionManager(clock, self._validate_token, self.stats)
+        self._sessions = SessionManager(
+            clock, self._validate_token, self.stats, self._session_changed
+        )
         self._states: dict[int, ElectraTelemetry] = {}
+        # Bumped when a write is confirmed, so a read that began before it can tell (see
+        # get_telemetry).
+        self._write_generation: dict[int, int] = {}
         self._batches: dict[int, _WriteBatch] = {}
         self._write_locks: dict[int, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -234,8 +255,38 @@ class ElectraClient:
         return self._sessions.snapshot()
 
     def restore_session(self, session: ElectraSession) -> None:
-        """Continue an earlier client's session (same token), keeping its rate-limit state."""
+        """Continue an earlier client's session (same token), keeping its rate-limit state.
+
+        Does not call `on_session_change`: the caller already holds what it restores.
+        """
         self._sessions.restore(session)
+
+    def _session_changed(self) -> None:
+        if self._on_session_change is not None:
+            self._on_session_change(self._sessions.snapshot())
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    async def close(self) -> None:
+        """Stop for good: cancel queued and in-flight writes; every later call raises.
+
+        Callers waiting on a cancelled write get ElectraClientClosedError, as does every call
+        made afterwards. Idempotent. The injected aiohttp session is the caller's to close.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise ElectraClientClosedError
 
     # ------------------------------------------------------------------ login
 
@@ -311,11 +362,21 @@ class ElectraClient:
         return parse_devices(await self._call(CMD_GET_DEVICES, {}))
 
     async def get_telemetry(self, device_id: int) -> ElectraTelemetry:
-        """Read OPER, DIAG_L2 and HB of one unit now, and cache the result."""
+        """Read OPER, DIAG_L2 and HB of one unit now, and cache the result.
+
+        A read that began before a write to the unit was confirmed may carry the state from
+        before that write; it then returns (and keeps) the confirmed state instead, so the
+        answer is never older than the last confirmed write.
+        """
+        generation = self._write_generation.get(device_id, 0)
         data = await self._call(
             CMD_GET_LAST_TELEMETRY, {"id": device_id, "commandName": "OPER,DIAG_L2,HB"}
         )
         telemetry = ElectraTelemetry.from_api(data, self._clock())
+        confirmed = self._states.get(device_id)
+        if confirmed is not None and self._write_generation.get(device_id, 0) != generation:
+            _LOGGER.debug("Electra unit %s: a read older than a confirmed write", device_id)
+            return confirmed
         self._states[device_id] = telemetry
         return telemetry
 
@@ -341,6 +402,7 @@ class ElectraClient:
         Only keys the unit itself reports are verified (see `build_oper`); AC_MODE=STBY on a
         unit with TURN_ON_OFF is sent, and verified, as TURN_ON_OFF=OFF.
         """
+        self._ensure_open()
         batch = self._batches.get(device_id)
         if batch is None:
             batch = _WriteBatch(future=asyncio.get_running_loop().create_future())
@@ -359,7 +421,7 @@ class ElectraClient:
 
     async def _run_batch(self, device_id: int, batch: _WriteBatch) -> None:
         try:
-            await asyncio.sleep(self._merge_window)
+            await self._sleep(self._merge_window)
             lock = self._write_locks.setdefault(device_id, asyncio.Lock())
             async with lock:
                 # From here on, new calls start the next batch (it waits for this lock).
@@ -379,7 +441,10 @@ class ElectraClient:
         # unresolved: nobody may be left waiting on it, nor may new calls join it.
         self._close_batch(device_id, batch)
         if not batch.future.done():
-            batch.future.cancel()
+            if self._closed:
+                batch.future.set_exception(ElectraClientClosedError())
+            else:
+                batch.future.cancel()
 
     def _close_batch(self, device_id: int, batch: _WriteBatch) -> None:
         if self._batches.get(device_id) is batch:
@@ -400,17 +465,29 @@ class ElectraClient:
             raise ElectraDeviceOfflineError(f"Electra unit {device_id} reports no state")
         oper = base.oper
         mismatched: dict[str, Any] = {}
+        send_timeout: ApiTimeoutError | None = None
         for attempt in range(self._confirm_attempts):
             sent, expected = build_oper(oper, changes)
             if attempt:
                 self.stats.command_resends += 1
-            await self._send_oper(device_id, sent)
+            try:
+                await self._send_oper(device_id, sent)
+            except ApiTimeoutError as err:
+                # A SEND_COMMAND whose answer timed out often took effect anyway (notes §2.6):
+                # the read-back tells, and a resend of the same state is harmless.
+                send_timeout = err
+                _LOGGER.debug("Electra unit %s: SEND_COMMAND timed out; reading back", device_id)
+            else:
+                send_timeout = None
             if self._confirm_delay > 0:
                 # The unit reports the change on its next telemetry push, a few seconds later.
-                await asyncio.sleep(self._confirm_delay)
+                await self._sleep(self._confirm_delay)
             readback = await self.get_telemetry(device_id)
             mismatched = _mismatches(expected, readback.oper)
             if not mismatched:
+                # Reads that began before this point may carry the old state (get_telemetry).
+                self._write_generation[device_id] = self._write_generation.get(device_id, 0) + 1
+                self._states[device_id] = readback
                 return readback
             _LOGGER.debug(
                 "Electra unit %s has not applied %s yet (attempt %s of %s)",
@@ -422,6 +499,9 @@ class ElectraClient:
             # Rebuild from what the unit now reports so that changes made elsewhere survive.
             if readback.oper is not None:
                 oper = readback.oper
+        if send_timeout is not None:
+            # The last send may still land; the caller learns it was a transient failure.
+            raise send_timeout
         raise ElectraCommandNotAppliedError(device_id, mismatched)
 
     async def _send_oper(self, device_id: int, oper: Mapping[str, Any]) -> None:
@@ -451,6 +531,7 @@ class ElectraClient:
 
     async def _call(self, cmd: str, data: dict[str, Any]) -> dict[str, Any]:
         """Send a command that needs a session; renew and retry once if the SID is refused."""
+        self._ensure_open()
         if self._token is None and not self._sessions.has_sid:
             raise ElectraAuthError("no Electra token; log in first")
         sid = await self._sessions.get_sid()
@@ -471,6 +552,7 @@ class ElectraClient:
 
     async def _post(self, cmd: str, data: dict[str, Any], sid: str | None) -> dict[str, Any]:
         """One POST; returns the envelope once its shape is known to be sound."""
+        self._ensure_open()
         request_id = next(self._request_ids)
         body = {"pvdid": PROVIDER_ID, "id": request_id, "cmd": cmd, "sid": sid, "data": data}
         self.stats.requests[cmd] += 1
@@ -520,6 +602,9 @@ def _parse_envelope(cmd: str, raw: bytes) -> dict[str, Any]:
 
 def _failure(cmd: str, envelope: Mapping[str, Any]) -> ElectraResponseError:
     fields = _result_fields(envelope)
+    if envelope["data"] is None and envelope["status"] != 1:
+        # No result and no refused session: the cloud's own failure (e.g. status 99).
+        return ElectraServiceError(f"{cmd} failed: status {fields['status']}, no data", **fields)
     detail = f"status {fields['status']}"
     if fields["res"] is not None:
         detail += f", res {fields['res']}"
@@ -529,8 +614,12 @@ def _failure(cmd: str, envelope: Mapping[str, Any]) -> ElectraResponseError:
 
 
 def _session_refused(envelope: Mapping[str, Any]) -> bool:
-    """Tell whether the cloud refused the SID (status 1, or no data at all)."""
-    return envelope["status"] == 1 or envelope["data"] is None
+    """Tell whether the cloud refused the SID: only `status 1` says so (notes §3).
+
+    Other failures without data (the unexplained `status 99, data: null`) are not fixed by a
+    new SID, and renewing on each would cost a VALIDATE_TOKEN per poll during an outage.
+    """
+    return bool(envelope["status"] == 1)
 
 
 def _result_fields(envelope: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,8 +19,17 @@ IMEI_RANDOM_DIGITS: Final = 8
 
 # The server keeps a SID for about 15 minutes; renewing at 13 leaves headroom for clock skew.
 SID_MAX_AGE: Final = 13 * 60.0
-# More frequent VALIDATE_TOKEN calls get the token locked out ("Intruder lockout").
-VALIDATE_TOKEN_MIN_INTERVAL: Final = 5 * 60.0
+# More frequent VALIDATE_TOKEN calls get the token locked out ("Intruder lockout"). Renewals
+# 5 minutes apart have been locked out (nitaybz/homebridge-electra-smart#4, where the plugin
+# then moved to 10 minutes and the reports stopped), so 5 minutes is no guard; nothing shows a
+# lockout at 10. The 13-minute renewal above is well clear of it.
+VALIDATE_TOKEN_MIN_INTERVAL: Final = 10 * 60.0
+
+# A unit whose last report (timeDelta, notes §2.7) is older than this has stopped reporting:
+# the cloud still serves its last telemetry, but that is no longer the unit's state. Units
+# report about once a minute even when idle (seed samples 53 and 70 s); Home Assistant core
+# uses 120 s, the notes advise minutes, so a few missed reports are tolerated.
+STALE_REPORT_AGE: Final = 5 * 60.0
 
 # A cached OPER younger than this is trusted as the base of a read-modify-write.
 FRESH_STATE_MAX_AGE: Final = 1.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..exceptions import ApiAuthError, ApiConnectionError, ApiResponseError
+from ..exceptions import ApiAuthError, ApiConnectionError, ApiError, ApiResponseError
 
 
 class ElectraAuthError(ApiAuthError):
@@ -56,6 +56,22 @@ class ElectraInvalidCodeError(_ElectraResultError):
 
 class ElectraResponseError(_ElectraResultError):
     """Any other refusal: status != 0 or data.res != 0 (or no data at all)."""
+
+
+class ElectraServiceError(ElectraResponseError, ApiConnectionError):
+    """A failure answer that does not say why (e.g. `status 99, data: null`): retry later.
+
+    Only `status 1` means a refused session (notes §3); anything else without a result is the
+    cloud's own glitch, so it is transient (an ApiConnectionError) and costs no VALIDATE_TOKEN.
+    """
+
+
+class ElectraClientClosedError(ApiError):
+    """The client was closed (`ElectraClient.close`); it sends nothing any more."""
+
+    def __init__(self) -> None:
+        """One fixed message: there is nothing else to say."""
+        super().__init__("Electra client is closed")
 
 
 class ElectraDeviceOfflineError(ElectraResponseError):

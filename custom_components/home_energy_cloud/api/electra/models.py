@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..exceptions import ApiProtocolError
-from .const import GROUP_DIAG, GROUP_HB, GROUP_OPER, NULL_GROUP_VALUES
+from .const import GROUP_DIAG, GROUP_HB, GROUP_OPER, NULL_GROUP_VALUES, STALE_REPORT_AGE
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -154,12 +154,32 @@ class ElectraTelemetry:
     diag: dict[str, Any] | None
     heartbeat: dict[str, Any] | None
     time_delta: int | None
+    """`timeDelta` as the cloud sent it: seconds since the unit last reported (notes §2.7)."""
     fetched_at: float
 
     @property
     def online(self) -> bool:
         """Whether the unit reported its operating state at all."""
         return self.oper is not None
+
+    @property
+    def report_age(self) -> int | None:
+        """Seconds between the unit's last report and this read (None: the cloud did not say).
+
+        `timeDelta` is the age of the unit's last report, not the time since its state last
+        changed: pyElectra added it "to show disconnected devices", Home Assistant core has
+        marked units unavailable above 120 s since 2023 with no report of idle units going
+        unavailable, and units send a heartbeat (HB_CNT) while idle (notes §2.7).
+        """
+        return self.time_delta
+
+    def is_stale(self, threshold: float = STALE_REPORT_AGE) -> bool:
+        """Whether the unit has stopped reporting: its last report is older than `threshold`.
+
+        The cloud keeps serving a silent unit's last telemetry, so its values are not its state.
+        An unknown age is not taken as stale.
+        """
+        return self.time_delta is not None and self.time_delta > threshold
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any], fetched_at: float) -> ElectraTelemetry:

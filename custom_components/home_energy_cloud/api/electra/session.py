@@ -1,8 +1,9 @@
 """Session (SID) bookkeeping shared by every call of one client (protocol notes §3).
 
-Two cloud rules shape this: a SID dies after about 15 minutes, and asking for SIDs more than once
-per 5 minutes gets the token locked out ("Intruder lockout"), after which only a new OTP login
-helps. So one SID is shared, renewed early, and renewals are serialised and rate limited.
+Two cloud rules shape this: a SID dies after about 15 minutes, and asking for SIDs too often
+(renewals 5 minutes apart have been seen to) gets the token locked out ("Intruder lockout"),
+after which only a new OTP login helps. So one SID is shared, renewed early, and renewals are
+serialised and rate limited.
 """
 
 from __future__ import annotations
@@ -29,11 +30,18 @@ class SessionManager:
         clock: Callable[[], float],
         validate: Callable[[], Awaitable[str]],
         stats: ElectraStats,
+        on_change: Callable[[], None] = lambda: None,
     ) -> None:
-        """`validate` sends one VALIDATE_TOKEN and returns the new SID."""
+        """`validate` sends one VALIDATE_TOKEN and returns the new SID.
+
+        `on_change` is called synchronously whenever what :meth:`snapshot` returns changed in a
+        way worth saving: a new SID, or a VALIDATE_TOKEN sent (its time feeds the lockout guard,
+        so even a refused one must survive a restart).
+        """
         self._clock = clock
         self._validate = validate
         self._stats = stats
+        self._on_change = on_change
         self._lock = asyncio.Lock()
         self._sid: str | None = None
         self._sid_at = 0.0
@@ -51,6 +59,7 @@ class SessionManager:
         self._sid_at = self._clock()
         self._last_validate_at = None
         self._last_auth_error = None
+        self._on_change()
 
     def snapshot(self) -> ElectraSession:
         """The session and the rate-limit state, for a later client to :meth:`restore`."""
@@ -116,7 +125,7 @@ class SessionManager:
             # The token was refused within the guard window; it is still refused.
             return type(self._last_auth_error)(str(self._last_auth_error))
         return ElectraResponseError(
-            "no Electra session and VALIDATE_TOKEN is rate limited (once per 5 minutes)"
+            "no Electra session and VALIDATE_TOKEN is rate limited (once per 10 minutes)"
         )
 
     async def _validate_locked(self) -> str:
@@ -129,15 +138,23 @@ class SessionManager:
             # The token is dead: using its older SID would only hide that from the caller.
             self._sid = None
             self._last_auth_error = err
+            self._on_change()
             raise
         except ApiConnectionError as err:
             if isinstance(err.__cause__, aiohttp.ClientConnectorError):
                 # The request never left this host, so it cannot count towards a lockout.
                 self._last_validate_at = previous_attempt
+            else:
+                self._on_change()
+            raise
+        except BaseException:
+            # Sent (or maybe sent): the guard must remember it across a restart.
+            self._on_change()
             raise
         self._sid = sid
         self._sid_at = self._clock()
         self._last_auth_error = None
         self._stats.session_renewals += 1
         _LOGGER.debug("Electra session renewed")
+        self._on_change()
         return sid
