@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.home_energy_cloud import async_remove_config_entry_device
 from custom_components.home_energy_cloud.const import DOMAIN
-from simulator import Simulator
+from simulator import SimClock, Simulator
 from simulator.electra import CENTRAL_ID, INVERTER_ID, PRIMARY_PHONE, ElectraCloud
 
 from .common import CENTRAL, INVERTER, MIDEA, async_poll, find_device
@@ -178,7 +178,7 @@ async def test_timer_action_on_a_locked_token_asks_for_reauth(
     setup_electra: MockConfigEntry,
 ) -> None:
     """Timer actions share the one error path: an auth error opens re-authentication."""
-    await async_poll(hass, freezer, 6 * 60)  # the setup's VALIDATE_TOKEN is long enough ago
+    await async_poll(hass, freezer, 11 * 60)  # the setup's VALIDATE_TOKEN is long enough ago
     await lock_out(simulator, cloud, setup_electra)
 
     with pytest.raises(HomeAssistantError):
@@ -199,7 +199,7 @@ async def test_timers_switch_on_a_locked_token_asks_for_reauth(
     setup_electra: MockConfigEntry,
 ) -> None:
     """The Timers switch too: an auth error opens re-authentication at once."""
-    await async_poll(hass, freezer, 6 * 60)
+    await async_poll(hass, freezer, 11 * 60)
     await lock_out(simulator, cloud, setup_electra)
 
     with pytest.raises(HomeAssistantError):
@@ -231,7 +231,7 @@ async def test_the_session_is_saved_when_it_changes_and_only_then(
         assert await hass.config_entries.async_setup(electra_entry.entry_id)
         await hass.async_block_till_done()
         assert len(saves) == 1  # the setup's new session
-        for _ in range(5):
+        for _ in range(11):  # past the client's 10-minute guard between validations
             await async_poll(hass, freezer)
         assert len(saves) == 1
 
@@ -259,3 +259,49 @@ async def test_climate_stays_usable_while_timers_fail(
         blocking=True,
     )
     assert state_of(hass, CENTRAL) == HVACMode.COOL
+
+
+async def test_a_unit_that_stopped_reporting_is_unavailable(
+    hass: HomeAssistant,
+    cloud: ElectraCloud,
+    sim_clock: SimClock,
+    freezer: FrozenDateTimeFactory,
+    setup_electra: MockConfigEntry,
+) -> None:
+    """timeDelta is the age of the last report: old values are not shown as current."""
+    cloud.set_silent(CENTRAL_ID, True)
+    await async_poll(hass, freezer)
+    assert state_of(hass, CENTRAL) == HVACMode.OFF  # a minute or two is a normal gap
+    sim_clock.advance(10 * 60)
+    await async_poll(hass, freezer)
+    assert state_of(hass, CENTRAL) == STATE_UNAVAILABLE
+    assert state_of(hass, "switch.slvn_timers") == STATE_UNAVAILABLE
+    assert state_of(hass, INVERTER) == HVACMode.COOL
+
+    cloud.set_silent(CENTRAL_ID, False)
+    await async_poll(hass, freezer)
+    assert state_of(hass, CENTRAL) == HVACMode.OFF
+
+
+@pytest.mark.parametrize("merge_window", [0])
+async def test_a_write_in_flight_ends_with_the_entry(
+    hass: HomeAssistant, cloud: ElectraCloud, setup_electra: MockConfigEntry
+) -> None:
+    """Unloading cancels a write still waiting for the cloud; nothing is sent after it."""
+    arrived, release = cloud.hold_next_reply("SEND_COMMAND")
+    call = hass.async_create_task(
+        hass.services.async_call(
+            CLIMATE_DOMAIN,
+            "set_hvac_mode",
+            {ATTR_ENTITY_ID: CENTRAL, "hvac_mode": HVACMode.COOL},
+            blocking=True,
+        )
+    )
+    await arrived.wait()
+    assert await hass.config_entries.async_unload(setup_electra.entry_id)
+    requests = len(cloud.requests)
+    release.set()
+    with pytest.raises(HomeAssistantError):
+        await call
+    await hass.async_block_till_done()
+    assert len(cloud.requests) == requests

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from ..api.electra import DEFAULT_BASE_URL, ElectraClient
+from ..api.electra import DEFAULT_BASE_URL, ElectraClient, ElectraSession
 from ..const import CONF_BASE_URL
 from ..devices import DeviceLifecycle
 from ..vendor_spec import Endpoint, VendorSpec
@@ -31,13 +31,18 @@ from .switch import async_setup_switches
 ENDPOINTS = (Endpoint(key=CONF_BASE_URL, default=DEFAULT_BASE_URL),)
 
 
-def create_client(hass: HomeAssistant, data: Mapping[str, Any]) -> ElectraClient:
+def create_client(
+    hass: HomeAssistant,
+    data: Mapping[str, Any],
+    on_session_change: Callable[[ElectraSession], None] | None = None,
+) -> ElectraClient:
     """An API client for the account in ``data`` (entry data, or the flow's partial data)."""
     return ElectraClient(
         async_get_clientsession(hass),
         imei=data[CONF_IMEI],
         token=data.get(CONF_TOKEN),
         base_url=data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+        on_session_change=on_session_change,
     )
 
 
@@ -50,17 +55,19 @@ async def async_create_runtime(
     unit without them answers an error), so their first read may fail and only their own
     entities are then unavailable.
     """
-    client = create_client(hass, entry.data)
     sessions = await ElectraSessions.async_get(hass)
-    sessions.restore(entry.entry_id, client)
-    # Whatever happens next (setup failing included), the next client continues this session;
-    # and a write still in flight must not outlive the entry.
-    entry.async_on_unload(client.close)
-    entry.async_on_unload(lambda: sessions.remember(entry.entry_id, client))
-    coordinator = ElectraCoordinator(hass, entry, client, devices)
-    entry.async_on_unload(
-        coordinator.async_add_listener(lambda: sessions.remember(entry.entry_id, client))
+    token = entry.data[CONF_TOKEN]
+    # Saved the moment it changes, so the next client (after a reload, a restart or a crash)
+    # continues this session instead of spending a VALIDATE_TOKEN.
+    client = create_client(
+        hass,
+        entry.data,
+        on_session_change=lambda session: sessions.remember(entry.entry_id, token, session),
     )
+    sessions.restore(entry.entry_id, client)
+    # A write still in flight must not outlive the entry.
+    entry.async_on_unload(client.close)
+    coordinator = ElectraCoordinator(hass, entry, client, devices)
     await coordinator.async_config_entry_first_refresh()
     timers = ElectraTimersCoordinator(hass, entry, client, coordinator)
     await timers.async_refresh()

@@ -63,7 +63,11 @@ def add_entities_as_units_appear(
 
 
 def unit_available(coordinator: ElectraCoordinator, device_id: int) -> bool:
-    """Whether a unit is listed, its last read worked and it has reported its state."""
+    """Whether a unit is listed, its last read worked and it reports its state.
+
+    A unit that stopped reporting keeps being served by the cloud with its last values;
+    showing them as current would be a state that is no longer true.
+    """
     data = coordinator.data
     telemetry = data.telemetry.get(device_id) if data else None
     return (
@@ -71,6 +75,7 @@ def unit_available(coordinator: ElectraCoordinator, device_id: int) -> bool:
         and device_id in data.devices
         and telemetry is not None
         and telemetry.oper is not None
+        and not telemetry.is_stale()
     )
 
 

@@ -29,25 +29,6 @@ def _fingerprint(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
-def _same_session(saved: dict[str, Any] | None, record: dict[str, Any]) -> bool:
-    """Whether two records hold the same session (ages drift by a fraction of a second)."""
-    if saved is None:
-        return False
-
-    def same_moment(key: str) -> bool:
-        old, new = saved.get(key), record[key]
-        if old is None or new is None:
-            return old is new
-        return abs(float(old) - float(new)) < 2
-
-    return (
-        saved.get("token") == record["token"]
-        and saved.get("sid") == record["sid"]
-        and same_moment("sid_at")
-        and same_moment("validate_at")
-    )
-
-
 class ElectraSessions:
     """The sessions of every Electra account, by config entry id (private storage)."""
 
@@ -90,25 +71,19 @@ class ElectraSessions:
         client.restore_session(session)
 
     @callback
-    def remember(self, entry_id: str, client: ElectraClient) -> None:
-        """Record the client's session if it changed; written to disk a moment later.
+    def remember(self, entry_id: str, token: str, session: ElectraSession) -> None:
+        """Record a session the moment it changes (the client's ``on_session_change``).
 
-        Called after every poll, so it must cost nothing when nothing changed: the file is
-        only rewritten for a new sid or a new VALIDATE_TOKEN (flash wear on SD-card installs).
+        Only then: rewriting the file on every poll wears the flash of SD-card installs.
         """
-        if client.token is None:
-            return
-        session = client.session_snapshot()
         now = time.time()
-        record = {
-            "token": _fingerprint(client.token),
+        self._data[entry_id] = {
+            "token": _fingerprint(token),
             "sid": session.sid,
             "sid_at": now - session.sid_age,
             "validate_at": None if session.validate_age is None else now - session.validate_age,
         }
-        if not _same_session(self._data.get(entry_id), record):
-            self._data[entry_id] = record
-            self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
+        self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
 
     @callback
     def forget(self, entry_id: str) -> None:

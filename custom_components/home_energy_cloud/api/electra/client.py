@@ -290,9 +290,6 @@ class ElectraClient:
 
     # ------------------------------------------------------------------ login
 
-    async def close(self) -> None:
-        """Stop using the client (placeholder until the client's own close lands)."""
-
     async def send_otp(self, phone: str) -> None:
         """Ask the cloud to text a one-time code to `phone`."""
         try:
