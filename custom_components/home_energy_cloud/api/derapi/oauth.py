@@ -8,6 +8,7 @@ module sends it and reads the answer into :class:`OAuthToken`.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 import json
@@ -69,14 +70,16 @@ async def request_token(
     `vendor` None means the Derapi account itself (DerapiAuthError: reauth of the entry);
     otherwise DerapiVendorAuthError naming the vendor (a repair issue for that credential).
     """
-    auth = aiohttp.BasicAuth(*basic_auth) if basic_auth else None
+    headers = {"Accept": "application/json"}
+    if basic_auth is not None:
+        pair = f"{basic_auth[0]}:{basic_auth[1]}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
     try:
         async with http.post(
             url,
             data=dict(form) if form is not None else None,
             params=dict(query) if query is not None else None,
-            auth=auth,
-            headers={"Accept": "application/json"},
+            headers=headers,
             timeout=aiohttp.ClientTimeout(total=timeout),
         ) as response:
             text = (await response.read()).decode("utf-8", errors="replace")
