@@ -77,6 +77,7 @@ class VendorAuthority:
         self.tesla_refresh = RefreshChain(clock, "tsla-rt-", TESLA_REFRESH_LIFETIME)
         self.tesla_refresh.seed("tesla-owner", scenario.TESLA_REFRESH_TOKEN)
         self.token_requests: dict[str, int] = {"sma": 0, "enphase": 0, "tesla": 0}
+        self.sma_grants: dict[str, int] = {"client_credentials": 0, "refresh_token": 0}
 
     # -- token endpoints ---------------------------------------------------------------------
 
@@ -100,6 +101,7 @@ class VendorAuthority:
             self.sma_refresh.revoke(old)
         else:
             return oauth_error(400, "unsupported_grant_type")
+        self.sma_grants[grant] += 1
         return web.json_response(
             {
                 "access_token": self.sma_access.issue("sma", SMA_ACCESS_LIFETIME),
@@ -196,6 +198,7 @@ class VendorAuthority:
         """Token requests and refresh-token rotations, for tests and benchmarks."""
         return {
             "token_requests": dict(self.token_requests),
+            "sma_grants": dict(self.sma_grants),
             "rotations": {
                 "enphase": self.enphase_refresh.rotations,
                 "tesla": self.tesla_refresh.rotations,
