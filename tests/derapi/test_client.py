@@ -435,3 +435,37 @@ async def test_battery_control_changes_the_reported_mode(
         await client.async_set_battery_control(
             sc.HOME_SITE, [BatteryControlInterval("discharge", now, now - timedelta(hours=1))]
         )
+
+
+async def test_a_revoked_vendor_token_is_replaced_at_the_next_refresh(
+    make_client: ClientFactory,
+    tesla_credentials: VendorCredentials,
+    derapi_cloud: DerapiCloud,
+) -> None:
+    """Tesla revokes its access tokens early: one list reports it, the next has a new token."""
+    client = make_client(vendor_credentials=[tesla_credentials])
+    assert (await client.async_list_batteries()).errors == {}
+    derapi_cloud.state.vendors.tesla_access.expire_all()
+    assert (await client.async_list_batteries()).errors["tesla"].startswith("Unauthorized")
+    healed = await client.async_list_batteries()
+    assert healed.errors == {}
+    assert healed.ids == (sc.HOME_TESLA_BATTERY,)
+
+
+async def test_check_vendor_names_the_failing_vendor(
+    make_client: ClientFactory,
+    all_vendor_credentials: list[VendorCredentials],
+    derapi_cloud: DerapiCloud,
+) -> None:
+    """One call per vendor: the good ones pass, a refused one and a failing one are typed."""
+    client = make_client(vendor_credentials=all_vendor_credentials)
+    derapi_cloud.set_vendor_failure("solis", "unauthorized")
+    derapi_cloud.set_vendor_failure("enphase", "error")
+    for vendor in ("sma", "solaredge", "tesla"):
+        await client.async_check_vendor(vendor)
+    with pytest.raises(DerapiVendorAuthError) as refused:
+        await client.async_check_vendor("solis")
+    assert refused.value.vendor == "solis"
+    with pytest.raises(DerapiVendorError) as failing:
+        await client.async_check_vendor("enphase")
+    assert failing.value.vendor == "enphase"

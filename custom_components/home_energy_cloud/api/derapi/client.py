@@ -33,6 +33,7 @@ from .exceptions import (
     DerapiProtocolError,
     DerapiTimeoutError,
     DerapiVendorAuthError,
+    DerapiVendorError,
 )
 from .hosts import DerapiHosts
 from .models import (
@@ -49,6 +50,7 @@ from .models import (
     ResourcePage,
     SiteTopology,
     SolarInterval,
+    is_unauthorized_message,
     parse_battery,
     parse_battery_control,
     parse_battery_intervals,
@@ -168,8 +170,21 @@ class DerapiClient:
     # ------------------------------------------------------------------ account checks
 
     async def async_check_vendor(self, vendor: str) -> None:
-        """Obtain the vendor's header now; raises its DerapiVendorAuthError if refused."""
-        await self._providers[vendor].async_headers()
+        """Check one vendor's credentials with one site list filtered to that vendor.
+
+        Raises DerapiVendorAuthError (the vendor or Derapi refused the credential) or
+        DerapiVendorError (the vendor failed otherwise); returns when the vendor answered.
+        """
+        provider = self._providers.get(vendor)
+        if provider is not None:
+            await provider.async_headers()  # a refused token grant raises here, by name
+        listed = await self.async_list_sites(vendor=vendor)
+        message = listed.errors.get(vendor)
+        if message is None:
+            return
+        if is_unauthorized_message(message):
+            raise DerapiVendorAuthError(f"{vendor}: {message}", vendor=vendor)
+        raise DerapiVendorError(f"{vendor}: {message}", vendor=vendor)
 
     # ------------------------------------------------------------------ lists
 
@@ -337,6 +352,11 @@ class DerapiClient:
         async for page in self._pages(fetch, f"/{collection}"):
             ids.extend(page.ids)
             errors.update(page.errors)
+        for vendor, message in errors.items():
+            provider = self._providers.get(vendor)
+            if provider is not None and is_unauthorized_message(message):
+                # The vendor may have revoked the access token early: get a new one next time.
+                provider.invalidate()
         return ResourceList(ids=tuple(dict.fromkeys(ids)), errors=errors)
 
     async def _intervals[IntervalT](
