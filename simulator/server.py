@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Protocol
 from aiohttp import web
 
 from .clock import SimClock
+from .derapi import DerapiCloud
 from .electra import ElectraCloud
 from .faults import Faults
 
@@ -50,7 +51,7 @@ class VendorCloud(Protocol):
 
 def _vendor_clouds(clock: SimClock) -> list[VendorCloud]:
     """One instance of every vendor fake; a new vendor is added here."""
-    return [ElectraCloud(clock)]
+    return [ElectraCloud(clock), DerapiCloud(clock)]
 
 
 class Simulator:
