@@ -20,9 +20,10 @@ from .models import KiwigridDevice, parse_device
 class Envelope:
     """One incoming bus message."""
 
-    type: str
     address: str
     body: Any = field(repr=False)
+    type: str | None = None
+    """vert.x 3 bridges add ``type`` (``rec``, ``err``); vert.x 2 sends none."""
 
 
 def parse_envelope(text: str) -> Envelope:
@@ -34,9 +35,9 @@ def parse_envelope(text: str) -> Envelope:
     if not isinstance(value, Mapping):
         raise KiwigridProtocolError("a bus message is not an object")
     kind, address = value.get("type"), value.get("address")
-    if not isinstance(kind, str) or not isinstance(address, str):
-        raise KiwigridProtocolError("a bus message has no type or address")
-    return Envelope(kind, address, value.get("body"))
+    if not isinstance(address, str):
+        raise KiwigridProtocolError("a bus message has no address")
+    return Envelope(address, value.get("body"), kind if isinstance(kind, str) else None)
 
 
 def send_envelope(

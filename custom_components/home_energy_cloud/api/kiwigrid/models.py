@@ -111,6 +111,7 @@ class Battery(KiwigridDevice):
     work_out: float | None = None
     work_capacity: float | None = None
     backup_reserve: float | None = None
+    """The emergency-power reserve in % (HEMS ``backup_state_of_charge``; no known bus tag)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,7 +187,6 @@ _NUMBER_TAGS: dict[type[KiwigridDevice], dict[str, str]] = {
         "work_in": "WorkACIn",
         "work_out": "WorkACOut",
         "work_capacity": "WorkCapacity",
-        "backup_reserve": "StateOfChargeBackupReserve",
     },
     Inverter: {"power_out": "PowerACOut", "work_out": "WorkACOut"},
     PowerMeter: {
