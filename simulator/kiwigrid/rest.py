@@ -13,6 +13,7 @@ from aiohttp import web
 
 from .site import (
     BATTERY_GUIDS,
+    BATTERY_MAX_W,
     EV_GUID,
     INVERTER_GUID,
     LOCATION_GUID,
@@ -93,8 +94,8 @@ def batteries(state: KiwigridState) -> list[dict[str, Any]]:
                 "state_of_charge_minimum": 0.1,
                 "backup_state_of_charge": 0.2,
                 "work_capacity": tags["WorkCapacity"],
-                "power_ac_in_max": 2500,
-                "power_ac_out_max": 2500,
+                "power_ac_in_max": BATTERY_MAX_W,
+                "power_ac_out_max": BATTERY_MAX_W,
                 "mode": tags["ModeConverter"],
                 "backup_active": False,
                 "backup_available": True,

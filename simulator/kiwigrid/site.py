@@ -1,7 +1,7 @@
 """The simulated site: values that follow the SimClock's day, with counters that add up.
 
 PV follows a sine from 06:00 to 20:00 local time; the house draws a base load with morning and
-evening peaks and the EV charges from 11:00 to 13:00; two batteries take the PV surplus (so they
+evening peaks and the EV charges from 18:00 to 21:00; two batteries take the PV surplus (so they
 charge around noon) and cover the deficit down to their reserve (so they discharge at night);
 the grid covers the rest. Every ``Work*`` counter is the integral of its ``Power*`` tag, in steps
 of at most one simulated minute, so energy = ∫ power up to that step's rounding.
@@ -20,11 +20,11 @@ from ..clock import SimClock
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
 PV_PEAK_W = 6000.0
-BASE_LOAD_W = 400.0
+BASE_LOAD_W = 900.0
 PEAK_LOAD_W = 600.0
 EV_POWER_W = 3700.0
-BATTERY_CAPACITY_WH = 5000.0
-BATTERY_MAX_W = 2500.0
+BATTERY_CAPACITY_WH = 8000.0
+BATTERY_MAX_W = 1000.0
 BATTERY_RESERVE_PCT = 10.0
 STEP_SECONDS = 60.0
 HISTORY_STEPS = 8 * 24 * 60  # eight days of one-minute steps (analytics allow seven)
@@ -201,7 +201,7 @@ class Site:
         local = datetime.fromtimestamp(at, TIMEZONE)
         hour = local.hour + local.minute / 60 + local.second / 3600
         pv = PV_PEAK_W * math.sin(math.pi * (hour - 6) / 14) if 6 < hour < 20 else 0.0
-        ev = EV_POWER_W if 11 <= hour < 13 else 0.0
+        ev = EV_POWER_W if 18 <= hour < 21 else 0.0
         house = BASE_LOAD_W + (PEAK_LOAD_W if 7 <= hour < 9 or 18 <= hour < 22 else 0.0)
         consumed = house + ev
         surplus = pv - consumed

@@ -44,8 +44,11 @@ def legacy_portal(simulator: Simulator) -> Portal:
     """The legacy Energy Manager portal, every host pointed at the simulator."""
     urls = simulator.host_urls("kiwigrid")
     return SOLARWATT_LEGACY.with_hosts(
-        {HOST_AUTH: urls["legacy_auth"], HOST_PORTAL: urls["legacy_portal"],
-         HOST_BUS: urls["kiwibus"]}
+        {
+            HOST_AUTH: urls["legacy_auth"],
+            HOST_PORTAL: urls["legacy_portal"],
+            HOST_BUS: urls["kiwibus"],
+        }
     )
 
 
@@ -79,6 +82,8 @@ async def bus_client(
 
 
 @pytest.fixture
-def local_client(http_session: aiohttp.ClientSession, simulator: Simulator) -> LocalEnergyManagerClient:
+def local_client(
+    http_session: aiohttp.ClientSession, simulator: Simulator
+) -> LocalEnergyManagerClient:
     """A client of the fake's local Energy Manager."""
     return LocalEnergyManagerClient(http_session, simulator.host_url("kiwigrid", "local"))

@@ -56,9 +56,10 @@ async def test_login_gives_a_token_that_expires(
     assert token_expiry(context.access_token) == context.expires_at
     if generation == "legacy":
         # context.js names the bus, so the websocket URL is not hard-coded.
-        assert context.bus_url == simulator.host_url("kiwigrid", "kiwibus").replace(
-            "http", "ws", 1
-        ) + "/kiwibus"
+        assert (
+            context.bus_url
+            == simulator.host_url("kiwigrid", "kiwibus").replace("http", "ws", 1) + "/kiwibus"
+        )
     assert context.access_token not in repr(context)
 
 
