@@ -31,14 +31,11 @@ def as_number(value: object) -> float | None:
     """A finite number, or None; numbers arrive as JSON numbers or numeric strings."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-    else:
+    if not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (ValueError, OverflowError):  # "abc", or an integer beyond a float's range
         return None
     return number if math.isfinite(number) else None
 
