@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from hypothesis import given, settings, strategies as st
+import pytest
 
 from custom_components.home_energy_cloud.api.kiwigrid import (
     KiwigridDevice,
@@ -310,3 +311,42 @@ def test_analytics(body: Any) -> None:
 def test_login_form_finder(html: str) -> None:
     action = find_login_form_action(html)
     assert action is None or isinstance(action, str)
+
+
+def test_context_js_as_the_seed_saw_it() -> None:
+    context = parse_context_js(
+        'window.appContext = {\n  oauth: {\n    accessToken: "tok\\"en",\n'
+        "    refreshTokenPath: '/refreshAccessToken'\n  },\n"
+        "  bus: { url: 'wss://cloud.kiwigrid.com/kiwibus' }\n};"
+    )
+    assert context.access_token == 'tok\\"en'
+    assert context.refresh_token_path == "/refreshAccessToken"
+    assert context.bus_url == "wss://cloud.kiwigrid.com/kiwibus"
+
+
+def test_context_without_token_is_a_changed_page() -> None:
+    from custom_components.home_energy_cloud.api.kiwigrid import KiwigridLoginPageChangedError
+
+    for parse in (
+        lambda: parse_context_js("window.appContext = {};"),
+        lambda: parse_context_json({"oauth": {"accessToken": ""}}),
+    ):
+        try:
+            parse()
+        except KiwigridLoginPageChangedError:
+            continue
+        raise AssertionError("a context without a token was accepted")
+
+
+def test_token_expiry_of_both_formats() -> None:
+    import base64
+
+    def b64(value: dict[str, Any], *, url: bool) -> str:
+        raw = json.dumps(value).encode()
+        return (base64.urlsafe_b64encode(raw) if url else base64.b64encode(raw)).decode()
+
+    jwt = f"{b64({'alg': 'RS256'}, url=True)}.{b64({'exp': 1700000000}, url=True)}.sig"
+    legacy = f"{b64({'expiration': 1700000000123}, url=False)}.c2ln"
+    assert token_expiry(jwt) == 1700000000.0
+    assert token_expiry(legacy) == pytest.approx(1700000000.123)
+    assert token_expiry("opaque") is None

@@ -239,7 +239,8 @@ class KiwibusClient:
     async def request(self, address: str, body: Mapping[str, Any]) -> Reply:
         """``send`` with a unique reply address and the token in the body; 419 -> renew, once."""
         for attempt in range(2):
-            assert self._context is not None
+            if self._context is None:
+                raise KiwigridConnectionLostError("kiwibus is not connected")
             token = self._context.access_token
             reply_address = str(uuid.uuid4())
             future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
