@@ -154,12 +154,12 @@ async def test_index_and_websockets(simulator: Simulator) -> None:
         async with s.get(f"{simulator.url}/_sim") as resp:
             assert resp.status == 200
             body = await resp.json()
-        assert body["vendors"] == {"electra": simulator.base_url("electra")}
-        assert body["hosts"] == {"electra": {"api": simulator.base_url("electra")}}
+        assert body["vendors"] == {key: simulator.base_url(key) for key in simulator.vendors}
+        assert body["hosts"]["electra"] == {"api": simulator.base_url("electra")}
         assert set(body["clock"]) == {"monotonic", "time"}
         async with s.post(f"{simulator.url}/_sim/electra/drop_websockets") as resp:
             assert await resp.json() == {"dropped": 0}
-    assert simulator.vendors == ["electra"]
+    assert simulator.vendors == ["electra", "kiwigrid"]
     with pytest.raises(KeyError):
         simulator.base_url("daikin")
 
