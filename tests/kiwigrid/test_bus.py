@@ -174,7 +174,6 @@ async def test_forced_disconnect_is_connection_lost(
     with pytest.raises(KiwigridConnectionLostError):
         await bus_client.get_site()
     # Reconnecting reuses the token (no new login) and leaves exactly one socket open.
-    await bus_client.close()
     await bus_client.connect()
     assert (await bus_client.get_site()).location is not None
     assert bus_client.logins == 1
@@ -201,3 +200,14 @@ async def test_server_ping_timeout_is_connection_lost(
     simulator.clock.advance(kiwigrid.state.bus.ping_timeout + 1)
     with pytest.raises(KiwigridConnectionLostError, match="3000"):
         await anext(sets)
+
+
+async def test_connect_twice_keeps_one_socket(
+    bus_client: KiwibusClient, kiwigrid: KiwigridCloud
+) -> None:
+    await bus_client.connect()
+    await bus_client.get_site()
+    await bus_client.connect()
+    await bus_client.get_site()
+    assert kiwigrid.state.stats.websockets_opened == 2
+    assert len(kiwigrid.bus.connections) == 1

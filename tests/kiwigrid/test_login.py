@@ -143,3 +143,13 @@ def test_clients_keep_secrets_out_of_repr(
     ):
         assert PASSWORD not in repr(client)
         assert USERNAME not in repr(client)
+
+
+def test_hosts_override_by_name(http_session: aiohttp.ClientSession) -> None:
+    from custom_components.home_energy_cloud.api.kiwigrid import HOST_HEMS, SOLARWATT
+
+    client = HemsClient(http_session, USERNAME, PASSWORD, hosts={HOST_HEMS: "http://proxy:81"})
+    assert client.portal.host(HOST_HEMS) == "http://proxy:81"
+    assert client.portal.host(HOST_AUTH) == SOLARWATT.host(HOST_AUTH)
+    with pytest.raises(ValueError, match="no host"):
+        SOLARWATT.with_hosts({"kiwibus": "http://x"})

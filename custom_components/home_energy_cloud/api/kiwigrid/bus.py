@@ -67,15 +67,19 @@ class KiwibusClient:
         password: str,
         *,
         portal: Portal = SOLARWATT_LEGACY,
+        hosts: Mapping[str, str] | None = None,
         ping_interval: float = BUS_PING_INTERVAL,
         request_timeout: float = BUS_REQUEST_TIMEOUT,
     ) -> None:
-        """``portal`` carries the hosts; ``bus.url`` from context.js wins over its bus host."""
+        """``portal`` gives the real hosts; ``hosts`` overrides some by name (HOST_AUTH, ...).
+
+        ``bus.url`` from context.js wins over the bus host (the portal names its own bus).
+        """
         self._session = session
         self._http = CookieHttp(session)
         self._username = username
         self._password = password
-        self.portal = portal
+        self.portal = portal.with_hosts(hosts) if hosts else portal
         self._ping_interval = ping_interval
         self._request_timeout = request_timeout
         self._context: PortalContext | None = None
@@ -121,7 +125,12 @@ class KiwibusClient:
         return base.with_scheme(scheme).with_path(session_path(base.path or BUS_PATH))
 
     async def connect(self) -> None:
-        """Log in when needed, open the socket, wait for SockJS ``o``, start pinging."""
+        """Log in when needed, open the socket, wait for SockJS ``o``, start pinging.
+
+        An open socket is closed first, so a reconnect never leaves two sockets behind.
+        """
+        if self._ws is not None or self._tasks:
+            await self.close()
         if self._context is None:
             await self.login()
         try:

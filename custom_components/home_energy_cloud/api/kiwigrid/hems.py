@@ -8,7 +8,7 @@ logs in again with the stored credentials. A 401 from HEMS gets one renewal and 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 import time
@@ -40,13 +40,14 @@ class HemsClient:
         password: str,
         *,
         portal: Portal = SOLARWATT,
+        hosts: Mapping[str, str] | None = None,
         time_source: Callable[[], float] = time.time,
     ) -> None:
-        """``portal`` carries the hosts (override them with ``Portal.with_hosts``)."""
+        """``portal`` gives the real hosts; ``hosts`` overrides some by name (HOST_AUTH, ...)."""
         self._http = CookieHttp(session)
         self._username = username
         self._password = password
-        self.portal = portal
+        self.portal = portal.with_hosts(hosts) if hosts else portal
         self._now = time_source
         self._context: PortalContext | None = None
         self._lock = asyncio.Lock()
