@@ -11,7 +11,8 @@
 ``"null": true}``
 ``POST reset_counter`` ``{"guid", "tag"}`` a Work* counter restarts at 0
 ``POST settings`` ``{"ping_timeout",       bus behaviour; ``jwt_lifetime`` and
-``"listeners_supported", "page_limit",     ``legacy_token_lifetime`` in simulated seconds
+``"listeners_supported", "page_limit",     ``legacy_token_lifetime`` in simulated seconds;
+"broken_replies",                          ``broken_replies``: the next N bus replies lack code
 "jwt_lifetime", "legacy_token_lifetime"}``
 ``GET  tag?guid=&tag=``                    one tag's current value
 =========================================  ===================================================
@@ -35,6 +36,22 @@ async def _json(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(text="expected a JSON object")
     return body
+
+
+def _apply_settings(cloud: KiwigridCloud, body: dict[str, Any]) -> None:
+    """Check every setting, then apply them (a refused request changes nothing)."""
+    bus, auth = cloud.state.bus, cloud.state.auth.settings
+    numbers = {"ping_timeout": bus, "jwt_lifetime": auth, "legacy_token_lifetime": auth}
+    counts = {"page_limit": 1, "broken_replies": 0}  # setting -> smallest allowed value
+    for key, value in body.items():
+        number_ok = key in numbers and isinstance(value, int | float) and value > 0
+        count_ok = key in counts and isinstance(value, int) and value >= counts[key]
+        flag_ok = key == "listeners_supported" and isinstance(value, bool)
+        if (isinstance(value, bool) and not flag_ok) or not (number_ok or count_ok or flag_ok):
+            raise web.HTTPBadRequest(text=f"bad setting {key}={value!r}")
+    for key, value in body.items():
+        target = numbers.get(key, bus)
+        setattr(target, key, float(value) if key in numbers else value)
 
 
 def setup(app: web.Application, cloud: KiwigridCloud) -> None:
@@ -89,18 +106,7 @@ def setup(app: web.Application, cloud: KiwigridCloud) -> None:
         return web.json_response({"ok": True})
 
     async def settings(request: web.Request) -> web.Response:
-        body = await _json(request)
-        bus, auth = cloud.state.bus, cloud.state.auth.settings
-        numbers = {"ping_timeout": bus, "jwt_lifetime": auth, "legacy_token_lifetime": auth}
-        for key, value in body.items():
-            if key in numbers and isinstance(value, int | float) and value > 0:
-                setattr(numbers[key], key, float(value))
-            elif key == "page_limit" and isinstance(value, int) and value > 0:
-                bus.page_limit = value
-            elif key == "listeners_supported" and isinstance(value, bool):
-                bus.listeners_supported = value
-            else:
-                raise web.HTTPBadRequest(text=f"bad setting {key}={value!r}")
+        _apply_settings(cloud, await _json(request))
         return web.json_response({"ok": True})
 
     async def tag(request: web.Request) -> web.Response:

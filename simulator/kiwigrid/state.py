@@ -19,6 +19,8 @@ class BusSettings:
     """Whether registerDeviceSetListener is accepted (keta moved to polling in 2020)."""
     page_limit: int = 50
     """The most devices one getDevices reply carries, whatever ``limit`` asked for."""
+    broken_replies: int = 0
+    """The next N replies lose their ``code`` (a fault the HTTP fault middleware cannot reach)."""
 
 
 @dataclass

@@ -9,7 +9,9 @@ import pytest
 from custom_components.home_energy_cloud.api.exceptions import ApiConnectionError
 from custom_components.home_energy_cloud.api.kiwigrid import (
     KiwibusClient,
+    KiwigridConnectionError,
     KiwigridConnectionLostError,
+    KiwigridProtocolError,
     KiwigridRequestError,
     KiwigridTokenExpiredError,
 )
@@ -211,3 +213,24 @@ async def test_connect_twice_keeps_one_socket(
     await bus_client.get_site()
     assert kiwigrid.state.stats.websockets_opened == 2
     assert len(kiwigrid.bus.connections) == 1
+
+
+async def test_broken_reply_fails_the_request_not_the_socket(
+    bus_client: KiwibusClient, simulator: Simulator
+) -> None:
+    await bus_client.connect()
+    await control(simulator, "settings", {"broken_replies": 1})
+    with pytest.raises(KiwigridProtocolError):
+        await bus_client.get_site()
+    assert bus_client.connected
+    assert (await bus_client.get_site()).location is not None
+
+
+async def test_websocket_refused_is_a_connection_error(
+    bus_client: KiwibusClient, simulator: Simulator
+) -> None:
+    await bus_client.login()
+    simulator.faults("kiwigrid").update({"http_errors": 1})
+    with pytest.raises(KiwigridConnectionError):
+        await bus_client.connect()
+    assert not bus_client.connected

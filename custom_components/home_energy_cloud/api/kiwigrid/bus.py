@@ -30,6 +30,7 @@ from .const import (
 from .context import PortalContext
 from .eventbus import (
     PING,
+    Envelope,
     Reply,
     parse_device_event,
     parse_device_page,
@@ -55,6 +56,13 @@ _LOGGER = logging.getLogger(__name__)
 
 BUS_PATH = "/kiwibus"
 _NO_CONTENT = 204
+
+
+def _reply_of(envelope: Envelope) -> Reply:
+    """A reply envelope's body; vert.x 3 bridges answer refusals as ``type: err``."""
+    if envelope.type == "err":
+        raise KiwigridRequestError(f"kiwibus refused the message to {envelope.address}")
+    return parse_reply(envelope.body)
 
 
 class KiwibusClient:
@@ -219,15 +227,22 @@ class KiwibusClient:
     def _dispatch(self, text: str) -> None:
         try:
             envelope = parse_envelope(text)
-            future = self._pending.pop(envelope.address, None)
-            if future is not None:
-                if not future.done():
-                    future.set_result(parse_reply(envelope.body))
-            elif envelope.address == self._listener_address:
-                self._apply_event(envelope.body)
         except KiwigridProtocolError as err:
             # One bad message must not cost the connection; it is logged, the rest flows.
             _LOGGER.warning("Ignoring a kiwibus message: %s", err)
+            return
+        future = self._pending.pop(envelope.address, None)
+        if future is not None:
+            if not future.done():
+                try:
+                    future.set_result(_reply_of(envelope))
+                except (KiwigridProtocolError, KiwigridRequestError) as err:
+                    future.set_exception(err)  # the waiting request fails now, not at timeout
+        elif envelope.address == self._listener_address:
+            try:
+                self._apply_event(envelope.body)
+            except KiwigridProtocolError as err:
+                _LOGGER.warning("Ignoring a pushed device event: %s", err)
 
     def _apply_event(self, body: object) -> None:
         event = parse_device_event(body)
