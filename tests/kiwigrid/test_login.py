@@ -153,3 +153,15 @@ def test_hosts_override_by_name(http_session: aiohttp.ClientSession) -> None:
     assert client.portal.host(HOST_AUTH) == SOLARWATT.host(HOST_AUTH)
     with pytest.raises(ValueError, match="no host"):
         SOLARWATT.with_hosts({"kiwibus": "http://x"})
+
+
+def test_portal_records() -> None:
+    from custom_components.home_energy_cloud.api.kiwigrid import PORTALS, Generation
+
+    assert {key: (p.name, p.generation) for key, p in PORTALS.items()} == {
+        "solarwatt": ("Solarwatt", Generation.HEMS_REST),
+        "solarwatt_legacy": ("Solarwatt (legacy Energy Manager portal)", Generation.LEGACY_BUS),
+        "enviam": ("enviaM", Generation.HEMS_REST),
+    }
+    assert PORTALS["solarwatt"].host(HOST_AUTH) == "https://auth.energymanager.com"
+    assert PORTALS["solarwatt_legacy"].host(HOST_AUTH) == "https://auth.energy-manager.de"

@@ -172,8 +172,9 @@ class KiwibusClient:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._ws is not None:
-            await self._ws.close()
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            await ws.close()
         self._fail_all(KiwigridConnectionLostError("the client closed the connection"))
 
     async def _send(self, *messages: Mapping[str, Any]) -> None:
