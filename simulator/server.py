@@ -27,6 +27,7 @@ from .clock import SimClock
 from .derapi import DerapiCloud
 from .electra import ElectraCloud
 from .faults import Faults
+from .kiwigrid import KiwigridCloud
 
 
 class VendorCloud(Protocol):
@@ -51,7 +52,7 @@ class VendorCloud(Protocol):
 
 def _vendor_clouds(clock: SimClock) -> list[VendorCloud]:
     """One instance of every vendor fake; a new vendor is added here."""
-    return [ElectraCloud(clock), DerapiCloud(clock)]
+    return [ElectraCloud(clock), KiwigridCloud(clock), DerapiCloud(clock)]
 
 
 class Simulator:
@@ -61,6 +62,11 @@ class Simulator:
         self.clock = clock or SimClock()
         self._clouds = {cloud.key: cloud for cloud in _vendor_clouds(self.clock)}
         self._faults = {key: Faults() for key in self._clouds}
+        for key, cloud in self._clouds.items():
+            # Websocket vendors register their sockets' closers with their own Faults.
+            attach = getattr(cloud, "attach_faults", None)
+            if attach is not None:
+                attach(self._faults[key])
         self._runners: list[web.AppRunner] = []
         self._host_urls: dict[str, dict[str, str]] = {}
         self.url = ""

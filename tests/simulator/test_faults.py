@@ -154,11 +154,9 @@ async def test_index_and_websockets(simulator: Simulator) -> None:
         async with s.get(f"{simulator.url}/_sim") as resp:
             assert resp.status == 200
             body = await resp.json()
-        assert body["vendors"] == {key: simulator.base_url(key) for key in ("electra", "derapi")}
-        assert body["hosts"] == {
-            "electra": {"api": simulator.base_url("electra")},
-            "derapi": simulator.host_urls("derapi"),
-        }
+        assert body["vendors"] == {key: simulator.base_url(key) for key in simulator.vendors}
+        assert body["hosts"] == {key: simulator.host_urls(key) for key in simulator.vendors}
+        assert body["hosts"]["electra"] == {"api": simulator.base_url("electra")}
         assert list(body["hosts"]["derapi"]) == [
             "api",
             "auth",
@@ -169,7 +167,7 @@ async def test_index_and_websockets(simulator: Simulator) -> None:
         assert set(body["clock"]) == {"monotonic", "time"}
         async with s.post(f"{simulator.url}/_sim/electra/drop_websockets") as resp:
             assert await resp.json() == {"dropped": 0}
-    assert simulator.vendors == ["electra", "derapi"]
+    assert simulator.vendors == ["electra", "kiwigrid", "derapi"]
     with pytest.raises(KeyError):
         simulator.base_url("daikin")
 
