@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import format_mac
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
-from syrupy.assertion import SnapshotAssertion
 
 from custom_components.home_energy_cloud.const import DOMAIN
 from simulator.electra import CENTRAL_ID, INVERTER_ID, MIDEA_ID, ElectraCloud
+
+from ..helpers import snapshot_entities
+
+__all__ = ["snapshot_entities"]
 
 # Entity ids Home Assistant derives from the scenario's unit names ("סלון", "חדר שינה", ...).
 CENTRAL = "climate.slvn"
@@ -22,24 +24,6 @@ MIDEA = "climate.khdr_shynh"
 INVERTER = "climate.office"
 NEVER_ONLINE = "climate.khdr_yldym"
 CLIMATES = {CENTRAL: CENTRAL_ID, MIDEA: MIDEA_ID, INVERTER: INVERTER_ID}
-
-# Registry fields that mean the same on every supported Home Assistant version (newer versions
-# add fields, so whole registry entries cannot be compared across versions).
-_ENTRY_FIELDS = (
-    "capabilities",
-    "device_class",
-    "disabled_by",
-    "entity_category",
-    "has_entity_name",
-    "hidden_by",
-    "original_device_class",
-    "original_icon",
-    "original_name",
-    "supported_features",
-    "translation_key",
-    "unique_id",
-    "unit_of_measurement",
-)
 
 
 def device_identifier(device_id: int) -> str:
@@ -65,35 +49,6 @@ def find_device(
         if identifier in device.identifiers:
             return device
     return None
-
-
-def _plain_keys(value: Any) -> Any:
-    """Mappings with plain string keys (newer versions key attributes by StrEnum members)."""
-    if isinstance(value, Mapping):
-        return {str(key): _plain_keys(item) for key, item in value.items()}
-    return value
-
-
-def snapshot_entities(
-    hass: HomeAssistant,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    config_entry_id: str,
-) -> None:
-    """Like ``snapshot_platform``, limited to registry fields every supported version has."""
-    entries = er.async_entries_for_config_entry(entity_registry, config_entry_id)
-    assert entries
-    assert len({entry.domain for entry in entries}) == 1, "load one platform only"
-    for entry in sorted(entries, key=lambda item: item.entity_id):
-        assert entry.disabled_by is None, "enable all entities"
-        state = hass.states.get(entry.entity_id)
-        assert state is not None, entry.entity_id
-        record: dict[str, Any] = {
-            "entry": {name: _plain_keys(getattr(entry, name)) for name in _ENTRY_FIELDS},
-            "state": state.state,
-            "attributes": _plain_keys(state.attributes),
-        }
-        assert record == snapshot(name=entry.entity_id)
 
 
 def last_command(cloud: ElectraCloud) -> tuple[int, dict[str, Any]]:
