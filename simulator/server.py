@@ -26,6 +26,7 @@ from aiohttp import web
 from .clock import SimClock
 from .electra import ElectraCloud
 from .faults import Faults
+from .sew import SewCloud
 
 
 class VendorCloud(Protocol):
@@ -50,7 +51,7 @@ class VendorCloud(Protocol):
 
 def _vendor_clouds(clock: SimClock) -> list[VendorCloud]:
     """One instance of every vendor fake; a new vendor is added here."""
-    return [ElectraCloud(clock)]
+    return [ElectraCloud(clock), SewCloud(clock)]
 
 
 class Simulator:
