@@ -91,7 +91,11 @@ class SewMeter:
 
 @dataclass(frozen=True, slots=True)
 class SewUsageRow:
-    """One usage interval. ``start``/``end`` are timezone-aware (the utility's time zone)."""
+    """One usage interval; ``start`` and ``end`` are aware UTC datetimes.
+
+    UTC because Python compares two times of one zone by wall clock, ignoring ``fold``, so the
+    two 1 AM hours of a fall-back day would compare equal in local time.
+    """
 
     start: datetime
     end: datetime

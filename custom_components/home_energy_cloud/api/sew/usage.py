@@ -67,7 +67,7 @@ def parse_usage(
             continue
         if day is not None and row.start.astimezone(tz).date() != day:
             continue
-        key = row.start.astimezone(UTC)
+        key = row.start
         merged[key] = _merge(merged[key], row) if key in merged else row
     rows = [merged[key] for key in sorted(merged)]
     return SewUsage(rows=rows, summary=_parse_summary(data.get("getTentativeData")))
@@ -80,9 +80,11 @@ def _parse_row(
     interval: timedelta,
     seen_labels: set[tuple[datetime, bool]],
 ) -> SewUsageRow | None:
-    start, end = _bounds(raw, resolution, tz, interval, seen_labels)
-    if start is None or end is None:
+    local_start, local_end = _bounds(raw, resolution, tz, interval, seen_labels)
+    if local_start is None or local_end is None:
         return None
+    # UTC from here: comparisons within one zone ignore `fold`, which breaks fall-back hours.
+    start, end = local_start.astimezone(UTC), local_end.astimezone(UTC)
     if end <= start:
         raise SewProtocolError("usage row ends before it starts")
     quantity, cost = _amounts(raw)
@@ -124,7 +126,7 @@ def _aware(
     label = (naive, exported)
     fold = 1 if label in seen_labels else 0
     seen_labels.add(label)
-    return naive.replace(tzinfo=tz, fold=fold).astimezone(UTC).astimezone(tz)
+    return naive.replace(tzinfo=tz, fold=fold)
 
 
 def _bounds(
@@ -159,7 +161,7 @@ def _bounds(
     naive = datetime.combine(local.date(), clock) if clock is not None else local
     exported = (text(raw.get("UsageType")) or "").casefold() in _EXPORT
     start = _aware(naive, tz, seen_labels, exported)
-    return start, (start.astimezone(UTC) + interval).astimezone(tz)
+    return start, start.astimezone(UTC) + interval
 
 
 def _add(left: float | None, right: float | None) -> float | None:
