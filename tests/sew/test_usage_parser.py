@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+import itertools
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -144,7 +145,7 @@ def test_fall_back_day_has_25_distinct_hours() -> None:
     assert len(usage.rows) == 25
     starts = [row.start.astimezone(UTC) for row in usage.rows]
     assert starts == sorted(set(starts))
-    assert all(b - a == timedelta(hours=1) for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a == timedelta(hours=1) for a, b in itertools.pairwise(starts))
 
 
 def test_spring_forward_ghost_hour_is_merged_into_the_next() -> None:
