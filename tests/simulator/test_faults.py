@@ -154,12 +154,15 @@ async def test_index_and_websockets(simulator: Simulator) -> None:
         async with s.get(f"{simulator.url}/_sim") as resp:
             assert resp.status == 200
             body = await resp.json()
-        assert body["vendors"] == {"electra": simulator.base_url("electra")}
-        assert body["hosts"] == {"electra": {"api": simulator.base_url("electra")}}
+        assert body["vendors"] == {key: simulator.base_url(key) for key in ("electra", "sew")}
+        assert body["hosts"] == {
+            "electra": {"api": simulator.base_url("electra")},
+            "sew": simulator.host_urls("sew"),
+        }
         assert set(body["clock"]) == {"monotonic", "time"}
         async with s.post(f"{simulator.url}/_sim/electra/drop_websockets") as resp:
             assert await resp.json() == {"dropped": 0}
-    assert simulator.vendors == ["electra"]
+    assert simulator.vendors == ["electra", "sew"]
     with pytest.raises(KeyError):
         simulator.base_url("daikin")
 
