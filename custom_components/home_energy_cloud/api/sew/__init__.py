@@ -28,6 +28,15 @@ from .models import (
     SewOutageStatus,
     SewUsageRow,
 )
+from .planner import (
+    FetchResult,
+    ImportPlan,
+    Pacer,
+    fetch_days,
+    hours_in_day,
+    is_day_final,
+    plan_import,
+)
 from .portal import PortalSettings
 from .registry import (
     OTHER_UTILITY_ID,
@@ -41,7 +50,10 @@ from .usage import SewUsage, SewUsageSummary, parse_usage
 
 __all__ = [
     "OTHER_UTILITY_ID",
+    "FetchResult",
     "Flavor",
+    "ImportPlan",
+    "Pacer",
     "PasswordDigest",
     "PortalSettings",
     "Resolution",
@@ -70,12 +82,16 @@ __all__ = [
     "SewUtility",
     "decrypt_query",
     "encrypt_query",
+    "fetch_days",
     "get_utility",
+    "hours_in_day",
+    "is_day_final",
     "load_utilities",
     "parse_clock",
     "parse_date",
     "parse_registry",
     "parse_usage",
     "password_digest",
+    "plan_import",
     "search_utilities",
 ]
