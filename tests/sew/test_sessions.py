@@ -125,3 +125,27 @@ async def test_data_call_needing_a_code_asks_for_reauth(
         await client.get_accounts()
     assert isinstance(caught.value, SewAuthError)
     assert sew_cloud.otp_for(TFA_USERNAME) is not None
+
+
+async def test_idle_session_is_replaced_before_the_next_calls(
+    make_client: ClientFactory, sew_cloud: SewCloud, simulator: Simulator, flavor: Flavor
+) -> None:
+    """After hours without calls, a refresh logs in first instead of failing every call once."""
+    client = make_client(clock=simulator.clock.monotonic)
+    accounts = await client.get_accounts()
+    simulator.clock.advance(6 * 3600)
+    calls_before = sum(sew_cloud.backend.calls.values())
+    await asyncio.gather(*(client.get_meters(accounts[0]) for _ in range(3)))
+    assert client.logins == 2
+    calls = sum(sew_cloud.backend.calls.values()) - calls_before
+    login_calls = 1 if flavor is Flavor.PORTAL else 2  # flavor B: GetId, then ValidateUserLogin
+    assert calls == login_calls + 3
+
+
+async def test_busy_session_is_kept(make_client: ClientFactory, simulator: Simulator) -> None:
+    client = make_client(clock=simulator.clock.monotonic)
+    accounts = await client.get_accounts()
+    for _ in range(3):
+        simulator.clock.advance(300)
+        await client.get_meters(accounts[0])
+    assert client.logins == 1

@@ -10,9 +10,11 @@ while data calls raise :class:`SewCodeRequiredError` (reauth). Passing the
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date, timedelta
 import logging
 import secrets
+import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -63,6 +65,12 @@ from .transport import Http
 from .usage import SewUsage, parse_usage
 
 _LOGGER = logging.getLogger(__name__)
+DEFAULT_MAX_IDLE = 600.0
+"""A session unused this long is taken as dead and replaced before the next call.
+
+SEW sessions expire after minutes (notes §7); logging in first saves every concurrent call of a
+refresh from failing once on the old token.
+"""
 DAILY_WINDOW = timedelta(days=29)
 """Daily requests ask for 30 days ending at the anchor; servers return a fixed window anyway."""
 
@@ -84,6 +92,8 @@ class SewClient:
         trusted_device_id: str | None = None,
         default_time_zone: str = "UTC",
         request_timeout: float = 30.0,
+        max_idle: float = DEFAULT_MAX_IDLE,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Nothing is sent until the first call. ``default_time_zone``: Home Assistant's."""
         if utility.base_url is None or utility.flavor is None:
@@ -103,6 +113,9 @@ class SewClient:
         self._pending: PendingCode | None = None
         self.time_zone = ZoneInfo(utility.time_zone or default_time_zone)
         self.logins = 0
+        self._max_idle = max_idle
+        self._clock = clock
+        self._last_used = 0.0
 
     def __repr__(self) -> str:
         """Never show the username, password or tokens."""
@@ -137,6 +150,7 @@ class SewClient:
             session = await self._transport.submit_code(pending, code, self._device_id)
             self._pending = None
             self._session = session
+            self._last_used = self._clock()
         return SewLoginResult(session.user_id, self._device_id)
 
     async def _login_locked(self) -> SewSession | PendingCode:
@@ -148,13 +162,15 @@ class SewClient:
         else:
             self._pending = None
             self._session = outcome
+            self._last_used = self._clock()
             _LOGGER.debug("SEW login to %s succeeded", self.utility.id)
         return outcome
 
     async def _current_session(self, refused: SewSession | None = None) -> SewSession:
         """The session to use; logs in when there is none or ``refused`` is still held."""
         async with self._lock:
-            if self._session is not None and self._session is not refused:
+            idle = self._clock() - self._last_used > self._max_idle
+            if self._session is not None and self._session is not refused and not idle:
                 return self._session
             outcome = await self._login_locked()
         if isinstance(outcome, PendingCode):
@@ -164,14 +180,19 @@ class SewClient:
     async def _call(self, call: str, params: Params) -> Any:
         session = await self._current_session()
         try:
-            return await self._transport.call(session, call, params)
+            data = await self._transport.call(session, call, params)
         except SewSessionExpiredError:
             _LOGGER.debug("SEW session expired; logging in again")
+        else:
+            self._last_used = self._clock()
+            return data
         fresh = await self._current_session(refused=session)
         try:
-            return await self._transport.call(fresh, call, params)
+            data = await self._transport.call(fresh, call, params)
         except SewSessionExpiredError as err:
             raise SewAuthError("the utility refused a fresh session") from err
+        self._last_used = self._clock()
+        return data
 
     # ------------------------------------------------------------------ reads
 
