@@ -214,6 +214,8 @@ def test_nulls_and_placeholders() -> None:
         {ROWS: [{"UsageDate": "2025-01-05", "UsageValue": "NaN"}]},
         {ROWS: [{"UsageDate": "2025-01-05", "Hourly": "25:99"}]},
         {ROWS: [{"FromDate": "02/01/2025", "ToDate": "01/01/2025"}]},
+        {ROWS: [{"UsageDate": "9999-12-31", "Hourly": "11:00 PM"}]},
+        {ROWS: [{"UsageDate": "2025-01-05", "UsageValue": 10**400}]},
     ],
 )
 def test_malformed_replies_are_protocol_errors(data: object) -> None:

@@ -142,7 +142,10 @@ def number(value: object) -> float | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        result = float(value)
+        try:
+            result = float(value)
+        except OverflowError as err:
+            raise SewProtocolError("number out of range") from err
     elif isinstance(value, str):
         cleaned = value.strip().replace(",", "").replace("$", "")
         if not cleaned:

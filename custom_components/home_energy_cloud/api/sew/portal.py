@@ -84,20 +84,7 @@ class PortalTransport:
             )
         if status >= 300:
             raise SewProtocolError(f"unexpected HTTP {status}")
-        try:
-            wrapper = load_json(reply)
-        except SewProtocolError as err:
-            raise SewEncryptionMismatchError("the reply is not JSON") from err
-        if not isinstance(wrapper, Mapping) or f"{method}Result" not in wrapper:
-            raise SewEncryptionMismatchError(f"the reply lacks {method}Result")
-        inner = wrapper[f"{method}Result"]
-        if self._settings.encrypted:
-            if not isinstance(inner, str):
-                raise SewEncryptionMismatchError("the reply is not encrypted (encryption off?)")
-            inner = load_json_or_mismatch(decrypt_text(inner, self._settings.key))
-        elif isinstance(inner, str):
-            raise SewEncryptionMismatchError("the reply is encrypted (encryption on?)")
-        return unwrap_result(inner)
+        return decode_reply(reply, method, self._settings)
 
     async def login(self, username: str, password: str, device_id: str) -> LoginOutcome:
         """``UserLogin.svc/ValidateUserLoginMob`` with the SHA-256 digest of the password."""
@@ -138,6 +125,24 @@ class PortalTransport:
         return await self._send(
             call, {**params, "LoginToken": session.token, "UserID": session.user_id}
         )
+
+
+def decode_reply(reply: str, method: str, settings: PortalSettings) -> Any:
+    """``result.Data`` of a PortalService reply body, or the typed error it amounts to."""
+    try:
+        wrapper = load_json(reply)
+    except SewProtocolError as err:
+        raise SewEncryptionMismatchError("the reply is not JSON") from err
+    if not isinstance(wrapper, Mapping) or f"{method}Result" not in wrapper:
+        raise SewEncryptionMismatchError(f"the reply lacks {method}Result")
+    inner = wrapper[f"{method}Result"]
+    if settings.encrypted:
+        if not isinstance(inner, str):
+            raise SewEncryptionMismatchError("the reply is not encrypted (encryption off?)")
+        inner = load_json_or_mismatch(decrypt_text(inner, settings.key))
+    elif isinstance(inner, str):
+        raise SewEncryptionMismatchError("the reply is encrypted (encryption on?)")
+    return unwrap_result(inner)
 
 
 def load_json_or_mismatch(text: str) -> Any:

@@ -80,7 +80,10 @@ def _parse_row(
     interval: timedelta,
     seen_labels: set[tuple[datetime, bool]],
 ) -> SewUsageRow | None:
-    local_start, local_end = _bounds(raw, resolution, tz, interval, seen_labels)
+    try:
+        local_start, local_end = _bounds(raw, resolution, tz, interval, seen_labels)
+    except OverflowError as err:
+        raise SewProtocolError("usage row date out of range") from err
     if local_start is None or local_end is None:
         return None
     # UTC from here: comparisons within one zone ignore `fold`, which breaks fall-back hours.
