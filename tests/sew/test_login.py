@@ -219,3 +219,14 @@ def _with_portal(utility: object, **changes: object) -> object:
     from dataclasses import replace
 
     return replace(utility, portal=replace(utility.portal, **changes))  # type: ignore[attr-defined]
+
+
+async def test_methods_without_the_mob_suffix(simulator: Simulator, sew_cloud: SewCloud) -> None:
+    utility = get_utility("nppd").with_endpoint(
+        simulator.host_url("sew", "portal_a"), Flavor.PORTAL
+    )
+    plain_names = _with_portal(utility, method_suffix="")
+    async with aiohttp.ClientSession() as http:
+        client = SewClient(http, plain_names, USERNAME, PASSWORD)  # type: ignore[arg-type]
+        assert len(await client.get_accounts()) == 2
+    assert sew_cloud.stats()["calls"]["portal_a:UserLogin.GetUserSetting"] == 1

@@ -85,6 +85,7 @@ def _document() -> dict[str, Any]:
         lambda d: d["utilities"].pop(),
         lambda d: d["utilities"][0].pop("name"),
         lambda d: d["utilities"][0].update(units={"steam": "lb"}),
+        lambda d: d["utilities"][0]["encryption"].update(method_suffix=1),
     ],
 )
 def test_broken_registries_are_refused(breakage: Any) -> None:

@@ -1,8 +1,10 @@
 """The utilities the config flow offers (``utilities.json``, data not code) and their search.
 
-A utility's ``units`` are only those with public evidence; a service missing there takes the
-unit the API reports for the meter (``UOM``), never a guess. ``time_zone`` None means "use Home
-Assistant's". ``modules`` None means unknown: calls are tried and a 404 means not licensed.
+Per utility: ``encryption`` holds flavor A's settings (``enabled``, ``envelope`` A or I, ``key``,
+``password_digest`` hex or base64, ``method_suffix`` "Mob" by default). ``units`` lists only
+units with public evidence; a service missing there takes the unit the API reports for the
+meter (``UOM``), never a guess. ``time_zone`` None means "use Home Assistant's". ``modules``
+None means unknown: calls are tried and a 404 means not licensed.
 """
 
 from __future__ import annotations
@@ -63,14 +65,18 @@ def _portal_settings(raw: Mapping[str, Any]) -> PortalSettings:
     enabled = raw.get("enabled", True)
     envelope = raw.get("envelope", "A")
     key = raw.get("key", "PasswordPassword")
+    suffix = raw.get("method_suffix", "Mob")
     if not isinstance(enabled, bool) or envelope not in ("A", "I") or not isinstance(key, str):
         raise ValueError("encryption needs enabled (bool), envelope (A or I) and key")
+    if not isinstance(suffix, str):
+        raise ValueError('method_suffix must be text ("Mob" or "")')  # noqa: TRY004
     check_key(key)
     return PortalSettings(
         encrypted=enabled,
         envelope=envelope,
         key=key,
         password_digest=PasswordDigest(raw.get("password_digest", "hex")),
+        method_suffix=suffix,
     )
 
 
