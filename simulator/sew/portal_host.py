@@ -62,7 +62,7 @@ class _Handler:
         settings = cloud.host_settings(HOST)
         module, method = request.match_info["module"], request.match_info["method"]
         base = method.removesuffix("Mob")
-        backend.calls[f"{HOST}:{module}.{base}"] += 1
+        backend.calls[f"{HOST}:{module}.{method}"] += 1
         if backend.maintenance:
             return web.Response(status=503, text="Service is under maintenance")
         if module not in settings.modules:
