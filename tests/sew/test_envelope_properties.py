@@ -7,8 +7,10 @@ import json
 from typing import Any
 
 from hypothesis import given, settings, strategies as st
+import pytest
 
 from custom_components.home_energy_cloud.api.exceptions import ApiError
+from custom_components.home_energy_cloud.api.sew import SewEncryptionMismatchError
 from custom_components.home_energy_cloud.api.sew.crypto import encrypt_bytes
 from custom_components.home_energy_cloud.api.sew.models import (
     parse_accounts,
@@ -88,3 +90,28 @@ def test_unwrap_gives_data_or_a_typed_error(envelope: dict[str, Any]) -> None:
 def test_other_parsers_give_models_or_typed_errors(data: Any) -> None:
     for parser in (parse_accounts, parse_meters, parse_bill, parse_outage):
         _typed(parser, data)
+
+
+OK = {"status_code": 200, "result": {"Status": 1, "Message": "", "Data": {"x": 1}}}
+
+
+@pytest.mark.parametrize("encrypted", [True, False])
+def test_plain_and_encrypted_replies_are_both_read(encrypted: bool) -> None:
+    settings_ = PortalSettings(encrypted=encrypted)
+    sealed = encrypt_bytes(json.dumps(OK).encode(), KEY)
+    assert decode_reply(json.dumps({f"{METHOD}Result": OK}), METHOD, settings_) == {"x": 1}
+    assert decode_reply(json.dumps({f"{METHOD}Result": sealed}), METHOD, settings_) == {"x": 1}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<html>Request Error</html>",
+        json.dumps({"OtherResult": OK}),
+        json.dumps({f"{METHOD}Result": encrypt_bytes(json.dumps(OK).encode(), "AnotherKey123456")}),
+        json.dumps({f"{METHOD}Result": encrypt_bytes(b"not json", KEY)}),
+    ],
+)
+def test_replies_that_do_not_open_are_an_encryption_mismatch(body: str) -> None:
+    with pytest.raises(SewEncryptionMismatchError):
+        decode_reply(body, METHOD, PortalSettings())

@@ -3,8 +3,10 @@
 The body is ``{"EncType": "A", "EncQuery": ...}`` (or ``{"EncQuery": ..., "encType": "I"}``),
 or the plain parameters where the utility switched encryption off. WCF wraps the reply as
 ``{"<Method>Result": ...}``: an encrypted string, or the plain result envelope. A request the
-server cannot decrypt gets WCF's HTTP 400; both that and an undecryptable reply mean the
-encryption setting is wrong, which :class:`SewEncryptionMismatchError` reports.
+server cannot decrypt gets WCF's HTTP 400; both that and a reply that does not decrypt with the
+utility's key mean the encryption setting is wrong (:class:`SewEncryptionMismatchError`). A
+plain reply is accepted either way: the request was understood, and whether a utility that
+opted out of encryption still encrypts replies is unknown.
 """
 
 from __future__ import annotations
@@ -136,12 +138,9 @@ def decode_reply(reply: str, method: str, settings: PortalSettings) -> Any:
     if not isinstance(wrapper, Mapping) or f"{method}Result" not in wrapper:
         raise SewEncryptionMismatchError(f"the reply lacks {method}Result")
     inner = wrapper[f"{method}Result"]
-    if settings.encrypted:
-        if not isinstance(inner, str):
-            raise SewEncryptionMismatchError("the reply is not encrypted (encryption off?)")
+    if isinstance(inner, str):
+        # Whatever the request side uses, an encrypted reply must open with the utility's key.
         inner = load_json_or_mismatch(decrypt_text(inner, settings.key))
-    elif isinstance(inner, str):
-        raise SewEncryptionMismatchError("the reply is encrypted (encryption on?)")
     return unwrap_result(inner)
 
 
