@@ -28,6 +28,7 @@ from .derapi import DerapiCloud
 from .electra import ElectraCloud
 from .faults import Faults
 from .kiwigrid import KiwigridCloud
+from .sew import SewCloud
 
 
 class VendorCloud(Protocol):
@@ -52,7 +53,7 @@ class VendorCloud(Protocol):
 
 def _vendor_clouds(clock: SimClock) -> list[VendorCloud]:
     """One instance of every vendor fake; a new vendor is added here."""
-    return [ElectraCloud(clock), KiwigridCloud(clock), DerapiCloud(clock)]
+    return [ElectraCloud(clock), KiwigridCloud(clock), SewCloud(clock), DerapiCloud(clock)]
 
 
 class Simulator:

@@ -167,7 +167,7 @@ async def test_index_and_websockets(simulator: Simulator) -> None:
         assert set(body["clock"]) == {"monotonic", "time"}
         async with s.post(f"{simulator.url}/_sim/electra/drop_websockets") as resp:
             assert await resp.json() == {"dropped": 0}
-    assert simulator.vendors == ["electra", "kiwigrid", "derapi"]
+    assert simulator.vendors == ["electra", "kiwigrid", "sew", "derapi"]
     with pytest.raises(KeyError):
         simulator.base_url("daikin")
 

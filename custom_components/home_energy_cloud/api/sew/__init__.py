@@ -1,0 +1,97 @@
+"""SEW Smart Customer Mobile utilities: PortalService (flavor A) and /API/ (flavor B) client."""
+
+from .client import SewClient
+from .crypto import PasswordDigest, decrypt_query, encrypt_query, password_digest
+from .dates import parse_clock, parse_date
+from .exceptions import (
+    SewAuthError,
+    SewCodeRequiredError,
+    SewConnectionError,
+    SewEncryptionMismatchError,
+    SewInvalidCodeError,
+    SewMaintenanceError,
+    SewModuleNotLicensedError,
+    SewProtocolError,
+    SewResponseError,
+    SewSessionExpiredError,
+    SewTimeoutError,
+)
+from .models import (
+    Flavor,
+    Resolution,
+    ServiceType,
+    SewAccount,
+    SewBill,
+    SewCodeRequired,
+    SewLoginResult,
+    SewMeter,
+    SewOutageStatus,
+    SewUsageRow,
+)
+from .planner import (
+    FetchResult,
+    ImportPlan,
+    Pacer,
+    fetch_days,
+    hours_in_day,
+    is_day_final,
+    plan_import,
+)
+from .portal import PortalSettings
+from .registry import (
+    OTHER_UTILITY_ID,
+    SewUtility,
+    get_utility,
+    load_utilities,
+    parse_registry,
+    search_utilities,
+)
+from .usage import SewUsage, SewUsageSummary, parse_usage
+
+__all__ = [
+    "OTHER_UTILITY_ID",
+    "FetchResult",
+    "Flavor",
+    "ImportPlan",
+    "Pacer",
+    "PasswordDigest",
+    "PortalSettings",
+    "Resolution",
+    "ServiceType",
+    "SewAccount",
+    "SewAuthError",
+    "SewBill",
+    "SewClient",
+    "SewCodeRequired",
+    "SewCodeRequiredError",
+    "SewConnectionError",
+    "SewEncryptionMismatchError",
+    "SewInvalidCodeError",
+    "SewLoginResult",
+    "SewMaintenanceError",
+    "SewMeter",
+    "SewModuleNotLicensedError",
+    "SewOutageStatus",
+    "SewProtocolError",
+    "SewResponseError",
+    "SewSessionExpiredError",
+    "SewTimeoutError",
+    "SewUsage",
+    "SewUsageRow",
+    "SewUsageSummary",
+    "SewUtility",
+    "decrypt_query",
+    "encrypt_query",
+    "fetch_days",
+    "get_utility",
+    "hours_in_day",
+    "is_day_final",
+    "load_utilities",
+    "parse_clock",
+    "parse_date",
+    "parse_registry",
+    "parse_usage",
+    "password_digest",
+    "plan_import",
+    "search_utilities",
+]

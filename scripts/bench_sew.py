@@ -1,0 +1,157 @@
+"""SEW backfill benchmark: the HA-free client and import planner against the simulator.
+
+For each flavor it logs in to the fake utility (with added latency per request), backfills two
+years of hourly usage for every meter of the home account (one request per day, bounded
+concurrency), then moves the simulated clock six hours on and runs a routine refresh from each
+meter's last final point. It reports wall time, requests, hourly rows and the statistics rows
+they make (consumption and cost, plus return on net meters), and the peak Python memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+import time
+import tracemalloc
+
+import aiohttp
+
+from custom_components.home_energy_cloud.api.sew import (
+    Flavor,
+    SewAccount,
+    SewClient,
+    SewMeter,
+    fetch_days,
+    get_utility,
+    is_day_final,
+    plan_import,
+)
+from custom_components.home_energy_cloud.api.sew.planner import HISTORY_DAYS, Pacer, local_midnight
+from simulator import Simulator
+from simulator.sew import HOME_ACCOUNT, PASSWORD, TIME_ZONE, USERNAME, SewCloud
+
+HOSTS = {Flavor.PORTAL: "portal_a", Flavor.API: "api_b"}
+
+
+@dataclass
+class Import:
+    """What one import of one meter did."""
+
+    requests: int
+    usage_requests: int
+    hourly_rows: int
+    stat_rows: int
+    last_final: datetime | None
+
+
+async def import_meter(
+    cloud: SewCloud,
+    client: SewClient,
+    account: SewAccount,
+    meter: SewMeter,
+    last_final: datetime | None,
+    today: date,
+    *,
+    days: int,
+    concurrency: int,
+    pace: float,
+) -> Import:
+    """One import as the integration will run it: plan, fetch, find the new last final point."""
+    plan = plan_import(last_final, today, client.time_zone, history_days=days)
+    before, usage_before = client.requests, len(cloud.backend.usage_requests)
+    result = await fetch_days(
+        plan.days,
+        lambda day: client.get_hourly_usage(account, meter, day),
+        concurrency=concurrency,
+        pacer=Pacer(pace, time.monotonic) if pace else None,
+    )
+    if result.error is not None:
+        raise result.error
+    rows = stats = 0
+    final_so_far = True
+    for day, usage in result.results:
+        rows += len(usage.rows)
+        per_row = 3 if meter.net_metered else 2
+        stats += len(usage.rows) * per_row
+        if final_so_far and is_day_final(day, usage.rows, today, client.time_zone):
+            last_final = local_midnight(day + timedelta(days=1), client.time_zone)
+        else:
+            final_so_far = False
+    usage_requests = len(cloud.backend.usage_requests) - usage_before
+    return Import(client.requests - before, usage_requests, rows, stats, last_final)
+
+
+async def run(flavor: Flavor, args: argparse.Namespace) -> list[str]:
+    """Backfill and refresh every meter of the home account on one flavor."""
+    simulator = Simulator()
+    await simulator.start("127.0.0.1", 0)
+    try:
+        cloud: SewCloud = simulator.cloud("sew")
+        simulator.faults("sew").update({"latency": args.latency})
+        utility = get_utility("other").with_endpoint(
+            simulator.host_url("sew", HOSTS[flavor]), flavor
+        )
+        lines = []
+        async with aiohttp.ClientSession() as http:
+            client = SewClient(
+                http,
+                utility,
+                USERNAME,
+                PASSWORD,
+                default_time_zone=TIME_ZONE,
+                clock=simulator.clock.monotonic,
+            )
+            accounts = await client.get_accounts()
+            account = next(a for a in accounts if a.account_number == HOME_ACCOUNT)
+            meters = await client.get_meters(account)
+            today = cloud.backend.book.today(simulator.clock.time())
+            for meter in meters:
+                tracemalloc.start()
+                started = time.perf_counter()
+                backfill = await import_meter(
+                    cloud, client, account, meter, None, today, days=args.days,
+                    concurrency=args.concurrency, pace=args.pace,
+                )  # fmt: skip
+                backfill_s = time.perf_counter() - started
+                _, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+                simulator.clock.advance(6 * 3600)
+                later = cloud.backend.book.today(simulator.clock.time())
+                refresh = await import_meter(
+                    cloud, client, account, meter, backfill.last_final, later, days=args.days,
+                    concurrency=args.concurrency, pace=args.pace,
+                )  # fmt: skip
+                lines.append(
+                    f"| {flavor.name.lower()} | {meter.service.value} | {backfill.requests} | "
+                    f"{backfill_s:.1f} s | {backfill.hourly_rows} | {backfill.stat_rows} | "
+                    f"{peak / 1e6:.1f} MB | {refresh.usage_requests} + "
+                    f"{refresh.requests - refresh.usage_requests} |"
+                )
+        return lines
+    finally:
+        await simulator.stop()
+
+
+def main() -> None:
+    """Parse the command line, run, print a Markdown table."""
+    parser = argparse.ArgumentParser(prog="scripts/bench sew", description=__doc__)
+    parser.add_argument("--latency", type=float, default=0.1, help="added per request (s)")
+    parser.add_argument("--days", type=int, default=HISTORY_DAYS, help="backfill length")
+    parser.add_argument("--concurrency", type=int, default=4, help="requests at once")
+    parser.add_argument("--pace", type=float, default=0.0, help="min seconds between starts")
+    parser.add_argument("--flavor", choices=["A", "B", "both"], default="both")
+    args = parser.parse_args()
+    flavors = [Flavor.PORTAL, Flavor.API] if args.flavor == "both" else [Flavor(args.flavor)]
+    print(f"latency {args.latency * 1000:.0f} ms, {args.days} days, concurrency {args.concurrency}")
+    print("| flavor | meter | backfill requests | backfill time | hourly rows | "
+          "statistics rows | peak memory | refresh requests (usage + login) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for flavor in flavors:
+        for line in asyncio.run(run(flavor, args)):
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Tests of the SEW Smart Customer Mobile vendor (client, registry, simulator)."""
