@@ -128,7 +128,10 @@ async def test_invalid_base_url_is_refused(
         result["flow_id"], _input(ELECTRA_PHONE, base_url)
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "invalid_base_url"}
+    # Beside the section that holds the field, and the section open so the field is in sight.
+    assert result["errors"] == {CONF_ADVANCED: "invalid_base_url"}
+    fields = {str(key): value for key, value in result["data_schema"].schema.items()}
+    assert fields[CONF_ADVANCED].options["collapsed"] is False
     assert simulator.cloud("electra").otp_for(ELECTRA_PHONE) is None
     assert not hass.config_entries.async_entries(DOMAIN)
 

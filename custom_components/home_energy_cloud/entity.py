@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
@@ -46,3 +51,18 @@ class HomeEnergyCloudEntity[CoordinatorT: DataUpdateCoordinator[Any]](
     def available(self) -> bool:
         """Available while the account's last update worked and the device is available."""
         return super().available and self.device_available
+
+
+@callback
+def async_remove_retired_entities(
+    hass: HomeAssistant, entry: ConfigEntry[Any], platform: Platform, keys: Collection[str]
+) -> None:
+    """Remove the registry entries of entities this version no longer creates.
+
+    Without it they would linger as orphans ("no longer provided by the integration").
+    """
+    registry = er.async_get(hass)
+    suffixes = tuple(f"_{key}" for key in keys)
+    for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if entity.domain == platform and entity.unique_id.endswith(suffixes):
+            registry.async_remove(entity.entity_id)

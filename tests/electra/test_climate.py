@@ -25,12 +25,13 @@ from homeassistant.components.climate import (
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     ATTR_TEMPERATURE,
+    EVENT_STATE_CHANGED,
     SERVICE_TURN_OFF,
     SERVICE_TURN_ON,
     STATE_UNAVAILABLE,
     Platform,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -52,6 +53,7 @@ from .common import (
     MIDEA,
     NEVER_ONLINE,
     async_poll,
+    device_identifier,
     last_command,
     snapshot_entities,
 )
@@ -488,3 +490,65 @@ async def test_unit_without_state(
     assert hass.states.get(MIDEA).state == HVACMode.OFF
     await call(hass, SERVICE_TURN_ON, NEVER_ONLINE)
     assert cloud.commands == []
+
+
+@pytest.mark.parametrize("merge_window", [0])
+async def test_a_refused_command_never_reaches_the_state_machine(
+    hass: HomeAssistant, cloud: ElectraCloud, setup_electra: MockConfigEntry
+) -> None:
+    """The requested mode is not shown before the unit confirms it, so no history keeps it."""
+    seen: list[str] = []
+
+    @callback
+    def record(event: Event[EventStateChangedData]) -> None:
+        if event.data["entity_id"] == CENTRAL and (state := event.data["new_state"]):
+            seen.append(state.state)
+
+    unsubscribe = hass.bus.async_listen(EVENT_STATE_CHANGED, record)
+    cloud.ignore_commands(CENTRAL_ID, 10)
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            CLIMATE_DOMAIN,
+            SERVICE_SET_HVAC_MODE,
+            {ATTR_ENTITY_ID: CENTRAL, ATTR_HVAC_MODE: HVACMode.HEAT},
+            blocking=True,
+        )
+    await hass.async_block_till_done()
+    unsubscribe()
+    assert HVACMode.HEAT not in seen
+    assert hass.states.get(CENTRAL).state == HVACMode.OFF
+
+
+async def test_a_fraction_of_a_degree_is_refused(
+    hass: HomeAssistant, cloud: ElectraCloud, setup_electra: MockConfigEntry
+) -> None:
+    """21.5 °C is not silently rounded: the unit holds whole degrees."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            CLIMATE_DOMAIN,
+            SERVICE_SET_TEMPERATURE,
+            {ATTR_ENTITY_ID: INVERTER, ATTR_TEMPERATURE: 21.5},
+            blocking=True,
+        )
+    assert raised.value.translation_key == "whole_degrees_only"
+    assert cloud.commands == []
+
+
+async def test_the_shabat_switch_of_earlier_versions_is_removed(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    electra_entry: MockConfigEntry,
+) -> None:
+    """Shabat is the climate preset only; the old duplicate switch leaves no orphan behind."""
+    old = entity_registry.async_get_or_create(
+        "switch",
+        DOMAIN,
+        f"{device_identifier(CENTRAL_ID)}_shabat",
+        config_entry=electra_entry,
+        suggested_object_id="slvn_shabat_mode",
+    )
+    assert await hass.config_entries.async_setup(electra_entry.entry_id)
+    await hass.async_block_till_done()
+    assert entity_registry.async_get(old.entity_id) is None
+    assert hass.states.get("switch.slvn_shabat_mode") is None
+    assert "shabat" in hass.states.get(CENTRAL).attributes["preset_modes"]

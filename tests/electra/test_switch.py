@@ -76,7 +76,6 @@ async def test_switches_follow_the_keys(
     [
         ("switch.slvn_ifeel", CENTRAL_ID, "IFEEL"),
         ("switch.slvn_sleep_mode", CENTRAL_ID, "SLEEP"),
-        ("switch.slvn_shabat_mode", CENTRAL_ID, "SHABAT"),
         ("switch.khdr_shynh_turbo", MIDEA_ID, "TURBO"),
         ("switch.khdr_shynh_ifeel", MIDEA_ID, "IFEEL"),
         ("switch.office_sleep_mode", INVERTER_ID, "SLEEP"),

@@ -12,6 +12,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from ..api.electra import DEFAULT_BASE_URL, ElectraClient, ElectraSession
 from ..const import CONF_BASE_URL
 from ..devices import DeviceLifecycle
+from ..entity import async_remove_retired_entities
 from ..vendor_spec import Endpoint, VendorSpec
 from .binary_sensor import async_setup_binary_sensors
 from .climate import async_setup_climate
@@ -26,7 +27,7 @@ from .diagnostics import async_get_device_diagnostics, async_get_diagnostics
 from .sensor import async_setup_sensors
 from .services import async_setup_services
 from .sessions import ElectraSessions
-from .switch import async_setup_switches
+from .switch import RETIRED_KEYS as RETIRED_SWITCHES, async_setup_switches
 
 ENDPOINTS = (Endpoint(key=CONF_BASE_URL, default=DEFAULT_BASE_URL),)
 
@@ -59,6 +60,7 @@ async def async_create_runtime(
     token = entry.data[CONF_TOKEN]
     # Saved the moment it changes, so the next client (after a reload, a restart or a crash)
     # continues this session instead of spending a VALIDATE_TOKEN.
+    async_remove_retired_entities(hass, entry, Platform.SWITCH, RETIRED_SWITCHES)
     client = create_client(
         hass,
         entry.data,

@@ -69,6 +69,17 @@ async def async_setup_climate(
     add_entities_as_units_appear(entry, async_add_entities, build)
 
 
+def whole_degrees(temperature: float) -> int:
+    """The set point as the unit holds it; a fraction is refused rather than rounded away."""
+    if temperature != int(temperature):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="whole_degrees_only",
+            translation_placeholders={"temperature": f"{temperature:g}"},
+        )
+    return int(temperature)
+
+
 class ElectraClimate(ElectraEntity, ClimateEntity, RestoreEntity):
     """An air conditioner; features follow the OPER keys the unit reports."""
 
@@ -227,7 +238,7 @@ class ElectraClimate(ElectraEntity, ClimateEntity, RestoreEntity):
                 self._last_active_mode = HVACMode(mode)
                 changes.update(mode_changes(self.oper, HVACMode(mode)))
         if (temperature := kwargs.get(ATTR_TEMPERATURE)) is not None:
-            changes[SPT] = round(float(temperature))
+            changes[SPT] = whole_degrees(float(temperature))
         if changes:
             await self.async_apply(changes)
 

@@ -21,7 +21,7 @@ from ..api.electra import (
 )
 from ..api.exceptions import ApiConnectionError, ApiError, ApiProtocolError
 from ..config_flow_base import HomeEnergyCloudFlowBase
-from ..const import CONF_VENDOR, LOGGER
+from ..const import CONF_ADVANCED, CONF_VENDOR, LOGGER
 from ..schema import vol
 from . import ELECTRA, create_client
 from .const import CONF_CODE, CONF_IMEI, CONF_PHONE, CONF_RESEND, CONF_TOKEN, VENDOR_KEY
@@ -67,7 +67,8 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
             except ValueError:
                 errors[CONF_PHONE] = "invalid_phone"
             if invalid:
-                errors["base"] = "invalid_base_url"
+                # Shown beside the (then open) Advanced section that holds the field.
+                errors[CONF_ADVANCED] = "invalid_base_url"
             if not errors:
                 await self.async_set_unique_id(f"{VENDOR_KEY}:{phone}")
                 if self.source == SOURCE_RECONFIGURE:

@@ -97,8 +97,6 @@ class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
         )
         self.device_id = device.id
         self._device_name = device.name
-        # Values sent but not yet confirmed: shown at once, dropped once the command settles.
-        self._pending: dict[str, str | int] = {}
 
     @property
     def telemetry(self) -> ElectraTelemetry | None:
@@ -107,9 +105,9 @@ class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
 
     @property
     def oper(self) -> dict[str, Any]:
-        """The unit's operating state, with pending changes applied."""
+        """The unit's operating state, as last confirmed by the unit."""
         telemetry = self.telemetry
-        return {**((telemetry.oper if telemetry else None) or {}), **self._pending}
+        return dict((telemetry.oper if telemetry else None) or {})
 
     @property
     def diag(self) -> dict[str, Any] | None:
@@ -123,9 +121,12 @@ class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
         return unit_available(self.coordinator, self.device_id)
 
     async def async_apply(self, changes: Mapping[str, str | int]) -> None:
-        """Send OPER changes, showing them at once and the unit's true state afterwards."""
-        self._pending.update(changes)
-        self.async_write_ha_state()
+        """Send OPER changes; the entity shows them once the unit has confirmed them.
+
+        Nothing is shown before: a unit may refuse a command, and a requested state written
+        to the state machine would stay in history and the logbook although it never
+        happened. The coordinator publishes the unit's state as read back, whatever happens.
+        """
         try:
             await self.coordinator.async_set_state(self.device_id, changes)
         except ElectraCommandNotAppliedError as err:
@@ -136,12 +137,6 @@ class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
             ) from err
         except ApiError as err:
             raise action_error(self.hass, self.coordinator.config_entry, err) from err
-        finally:
-            for key, value in changes.items():
-                # A later command for the same key (a slider drag) keeps its own pending value.
-                if self._pending.get(key) == value:
-                    del self._pending[key]
-            self.async_write_ha_state()
 
 
 class ElectraTimersEntity(HomeEnergyCloudEntity[ElectraTimersCoordinator]):

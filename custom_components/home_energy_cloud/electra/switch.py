@@ -41,8 +41,10 @@ FEATURE_SWITCHES: tuple[ElectraSwitchDescription, ...] = (
     _flag(IFEEL),
     _flag(SLEEP),
     _flag(TURBO),
-    _flag(SHABAT),
 )
+# Shabat is the climate entity's preset, where Home Assistant's climate model puts it; the
+# switch that duplicated it is removed from the registry at setup (see RETIRED_KEYS).
+RETIRED_KEYS = (SHABAT.lower(),)
 TIMERS_SWITCH = SwitchEntityDescription(
     key="timers_enabled", translation_key="timers_enabled", entity_category=EntityCategory.CONFIG
 )
