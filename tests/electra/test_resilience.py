@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Generator
+from functools import partial
 from unittest.mock import patch
 
 import aiohttp
@@ -18,6 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.home_energy_cloud import async_remove_config_entry_device
+from custom_components.home_energy_cloud.api.electra import ElectraClient
 from custom_components.home_energy_cloud.const import DOMAIN
 from simulator import SimClock, Simulator
 from simulator.electra import CENTRAL_ID, INVERTER_ID, PRIMARY_PHONE, ElectraCloud
@@ -305,3 +309,53 @@ async def test_a_write_in_flight_ends_with_the_entry(
         await call
     await hass.async_block_till_done()
     assert len(cloud.requests) == requests
+
+
+@pytest.fixture
+def slow_cloud_client(sim_clock: SimClock) -> Generator[None]:
+    """Clients that wait as the real one does (3 s before reading back), in simulated time.
+
+    The waits move the simulator's clock instead of the test's, so a unit that applies a
+    command late does so while the client waits; an unanswered request gives up in 0.5 s.
+    """
+
+    async def sleep(seconds: float) -> None:
+        sim_clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    client = partial(
+        ElectraClient,
+        clock=sim_clock.monotonic,
+        confirm_delay=3,
+        merge_window=0,
+        request_timeout=0.5,
+        sleep=sleep,
+    )
+    with patch("custom_components.home_energy_cloud.electra.ElectraClient", client):
+        yield
+
+
+@pytest.mark.parametrize("fault", ["late", "unanswered"])
+async def test_the_integration_converges_on_what_the_unit_did(
+    hass: HomeAssistant,
+    cloud: ElectraCloud,
+    electra_entry: MockConfigEntry,
+    slow_cloud_client: None,
+    fault: str,
+) -> None:
+    """A command applied seconds late, or applied without an answer: the entity ends true."""
+    assert await hass.config_entries.async_setup(electra_entry.entry_id)
+    await hass.async_block_till_done()
+    if fault == "late":
+        cloud.command_delay = 5
+    else:
+        cloud.timeout_commands(CENTRAL_ID, 1)
+
+    await hass.services.async_call(
+        CLIMATE_DOMAIN,
+        "set_hvac_mode",
+        {ATTR_ENTITY_ID: CENTRAL, "hvac_mode": HVACMode.COOL},
+        blocking=True,
+    )
+    assert state_of(hass, CENTRAL) == HVACMode.COOL
+    assert cloud.unit_oper(CENTRAL_ID)["AC_MODE"] == "COOL"
