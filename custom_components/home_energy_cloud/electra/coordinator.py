@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -28,9 +29,24 @@ class ElectraData:
     devices: Mapping[int, ElectraDevice]
     telemetry: Mapping[int, ElectraTelemetry | None] = field(default_factory=dict)
 
+    @cached_property
     def by_unique_id(self) -> dict[str, int]:
         """Device unique id -> cloud id of every unit."""
         return {device_unique_id(device): device_id for device_id, device in self.devices.items()}
+
+    @cached_property
+    def features(self) -> dict[str, Hashable]:
+        """What decides a unit's entities: the OPER and DIAG keys it reports.
+
+        Computed once per update, however many platforms ask.
+        """
+        features: dict[str, Hashable] = {}
+        for uid, device_id in self.by_unique_id.items():
+            telemetry = self.telemetry.get(device_id)
+            oper = (telemetry.oper if telemetry else None) or {}
+            diag = (telemetry.diag if telemetry else None) or {}
+            features[uid] = (frozenset(oper), frozenset(diag))
+        return features
 
 
 def device_unique_id(device: ElectraDevice) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from homeassistant.exceptions import HomeAssistantError
@@ -18,22 +18,10 @@ from ..errors import action_error
 from .coordinator import (
     ElectraConfigEntry,
     ElectraCoordinator,
-    ElectraData,
     ElectraTimersCoordinator,
     device_info,
     device_unique_id,
 )
-
-
-def _features(data: ElectraData) -> dict[str, Hashable]:
-    """What decides a unit's entities: the OPER and DIAG keys it reports."""
-    features: dict[str, Hashable] = {}
-    for device_id, device in data.devices.items():
-        telemetry = data.telemetry.get(device_id)
-        oper = (telemetry.oper if telemetry else None) or {}
-        diag = (telemetry.diag if telemetry else None) or {}
-        features[device_unique_id(device)] = (frozenset(oper), frozenset(diag))
-    return features
 
 
 def add_entities_as_units_appear(
@@ -49,7 +37,7 @@ def add_entities_as_units_appear(
 
     def build_unit(uid: str) -> Iterable[Entity]:
         data = coordinator.data
-        device_id = data.by_unique_id()[uid]
+        device_id = data.by_unique_id[uid]
         return build(data.devices[device_id], data.telemetry.get(device_id))
 
     async_add_entities_as_devices_appear(
@@ -57,7 +45,7 @@ def add_entities_as_units_appear(
         coordinator,
         entry.runtime_data.devices,
         async_add_entities,
-        _features,
+        lambda data: data.features,
         build_unit,
     )
 
