@@ -585,11 +585,15 @@ def _describe(result: Result) -> str:
     return f"{kind} {detail}{errors}".strip()
 
 
-async def electra(flow: Flow) -> Result:
-    """Electra Smart: the scenario's phone and the simulator URL, then the SMS code."""
-    await flow.submit({"phone": ELECTRA_PHONE, "base_url": flow.base_url})
+async def electra(flow: Flow, phone: str = ELECTRA_PHONE) -> Result:
+    """Electra Smart: a phone (the demo's by default) and the simulator URL, then the SMS code.
+
+    The demo adds only the scenario's primary account: its second account stays free for
+    trying the set-up wizard by hand.
+    """
+    await flow.submit({"phone": phone, "base_url": flow.base_url})
     flow.expect_form("electra_otp")
-    code = (await flow.sim_get("electra/otp", phone=ELECTRA_PHONE))["code"]
+    code = (await flow.sim_get("electra/otp", phone=phone))["code"]
     return await flow.submit({"code": code})
 
 
@@ -651,6 +655,25 @@ async def _abandon(api: HomeAssistantApi, result: Result) -> None:
         await api.call("DELETE", f"/api/config/config_entries/flow/{result['flow_id']}")
 
 
+async def start_vendor_flow(api: HomeAssistantApi, sim: SimIndex, vendor: str) -> Flow:
+    """A new config flow of the integration, past the menu, at the vendor's first step."""
+    result = await api.call("POST", "/api/config/config_entries/flow", {"handler": DOMAIN})
+    result = await api.call(
+        "POST", f"/api/config/config_entries/flow/{result['flow_id']}", {"next_step_id": vendor}
+    )
+    return Flow(api, sim, vendor, result)
+
+
+async def add_electra_entry(api: HomeAssistantApi, sim: SimIndex, phone: str) -> Result:
+    """Add an Electra Smart entry for ``phone`` at the simulator; the flow's last result."""
+    flow = await start_vendor_flow(api, sim, "electra")
+    try:
+        return await electra(flow, phone)
+    except SetupError:
+        await _abandon(api, flow.result)
+        raise
+
+
 async def add_vendor_entries(api: HomeAssistantApi, sim: SimIndex) -> list[str]:
     """One entry per vendor in the config flow's menu; what happened to each."""
     start = {"handler": DOMAIN}
@@ -668,11 +691,7 @@ async def add_vendor_entries(api: HomeAssistantApi, sim: SimIndex) -> list[str]:
         if vendor not in sim.vendors:
             lines.append(f"{vendor}: skipped (the simulator has no {vendor} cloud)")
             continue
-        result = await api.call("POST", "/api/config/config_entries/flow", start)
-        result = await api.call(
-            "POST", f"/api/config/config_entries/flow/{result['flow_id']}", {"next_step_id": vendor}
-        )
-        flow = Flow(api, sim, vendor, result)
+        flow = await start_vendor_flow(api, sim, vendor)
         try:
             result = await VENDOR_SETUP[vendor](flow)
         except FlowEndedError as end:
