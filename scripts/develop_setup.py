@@ -50,6 +50,10 @@ from simulator.electra.scenario import PRIMARY_PHONE as ELECTRA_PHONE
 DOMAIN = "home_energy_cloud"
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "custom_components" / DOMAIN / "manifest.json"
+# The example dashboard (docs/dashboard.yaml), linked into the config folder as a YAML dashboard.
+DASHBOARD = ROOT / "docs" / "dashboard.yaml"
+DASHBOARD_FILE = "home_energy_cloud_dashboard.yaml"
+DASHBOARD_URL_PATH = "home-energy-cloud"
 # Entry states in which Home Assistant is still busy with an entry.
 SETTLING_STATES = {"not_loaded", "setup_in_progress"}
 
@@ -238,6 +242,14 @@ onboarding:
 history:
 logbook:
 energy:
+lovelace:
+  dashboards:
+    {dashboard}:
+      mode: yaml
+      title: Home Energy Cloud
+      icon: mdi:home-lightning-bolt
+      show_in_sidebar: true
+      filename: {dashboard_file}
 
 logger:
   default: info
@@ -256,13 +268,8 @@ def write_config(config: Path, host: str, port: int) -> str:
     """
     (config / "custom_components").mkdir(parents=True, exist_ok=True)
     (config / "packages").mkdir(exist_ok=True)
-    link = config / "custom_components" / DOMAIN
-    target = ROOT / "custom_components" / DOMAIN
-    if not (link.is_symlink() and link.resolve() == target.resolve()):
-        if link.is_dir() and not link.is_symlink():
-            raise SetupError(f"{link} is a directory; remove it, it should link to {target}")
-        link.unlink(missing_ok=True)
-        link.symlink_to(target, target_is_directory=True)
+    _link(config / "custom_components" / DOMAIN, ROOT / "custom_components" / DOMAIN)
+    _link(config / DASHBOARD_FILE, DASHBOARD)
     try:
         http_config: Any = importlib.import_module("homeassistant.components.http.config")
     except ModuleNotFoundError:
@@ -291,8 +298,22 @@ def write_config(config: Path, host: str, port: int) -> str:
         path.chmod(0o600)
         http = ""
         where = f".storage/{http_config.STORAGE_KEY}"
-    (config / "configuration.yaml").write_text(CONFIGURATION_YAML.format(http=http))
+    (config / "configuration.yaml").write_text(
+        CONFIGURATION_YAML.format(
+            http=http, dashboard=DASHBOARD_URL_PATH, dashboard_file=DASHBOARD_FILE
+        )
+    )
     return where
+
+
+def _link(link: Path, target: Path) -> None:
+    """Make ``link`` a symlink to ``target`` (so edits in the checkout show at once)."""
+    if link.is_symlink() and link.resolve() == target.resolve():
+        return
+    if link.exists() and not link.is_symlink():
+        raise SetupError(f"{link} exists; remove it, it should link to {target}")
+    link.unlink(missing_ok=True)
+    link.symlink_to(target, target_is_directory=target.is_dir())
 
 
 # --- waiting ------------------------------------------------------------------------------------
@@ -447,6 +468,19 @@ async def onboard_or_login(api: HomeAssistantApi, name: str, username: str, pass
     if pending:
         done += f"; onboarding steps done: {', '.join(pending)}"
     return done
+
+
+async def open_on_dashboard(api: HomeAssistantApi) -> str:
+    """Make the example dashboard the one Home Assistant opens on; its URL, or why not."""
+    url = f"{api.client_id}{DASHBOARD_URL_PATH}"
+    try:
+        core = await api.ws({"type": "frontend/get_system_data", "key": "core"})
+        value = dict((core or {}).get("value") or {}) | {"default_panel": DASHBOARD_URL_PATH}
+        await api.ws({"type": "frontend/set_system_data", "key": "core", "value": value})
+    except SetupError:
+        # Older Home Assistant releases keep the default dashboard per browser only.
+        return f"{url}  (open it from the sidebar)"
+    return f"{url}  (the default dashboard)"
 
 
 async def wait_running(api: HomeAssistantApi, seconds: float) -> dict[str, Any]:
@@ -787,10 +821,12 @@ async def setup(args: argparse.Namespace) -> int:
                 lines.append(await relogin_entry(api, sim, entry))
         lines += await add_vendor_entries(api, sim)
         entries = await settle_entries(api, args.timeout)
+        dashboard = await open_on_dashboard(api)
 
         print()
         print(f"Home Assistant {config.get('version')} is running: {api.client_id}")
         print(f"  login:     {args.username} / {args.password}  ({login})")
+        print(f"  dashboard: {dashboard}")
         print(f"  simulator: {sim_url}/_sim  (control API; GET it for every vendor host)")
         print("  config entries:")
         for line in lines:

@@ -76,10 +76,18 @@ class BrowserSession:
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, browser: Browser, ha: HomeAssistantProcess, folder: Path) -> Iterator[Self]:
+    def open(
+        cls,
+        browser: Browser,
+        ha: HomeAssistantProcess,
+        folder: Path,
+        viewport: tuple[int, int] = (1280, 900),
+    ) -> Iterator[Self]:
         """A new context and page, logged in; on the way out the console is written down."""
         context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, locale="en-US", timezone_id="Asia/Jerusalem"
+            viewport={"width": viewport[0], "height": viewport[1]},
+            locale="en-US",
+            timezone_id="Asia/Jerusalem",
         )
         context.set_default_timeout(STEP_TIMEOUT_MS)
         expect.set_options(timeout=STEP_TIMEOUT_MS)

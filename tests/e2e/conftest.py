@@ -26,10 +26,6 @@ import pytest_socket
 from .browser import Browser, BrowserSession, launch_browser
 from .harness import ROOT, HomeAssistantProcess, SimulatorProcess
 
-# Home Assistant's first start (frontend, onboarding) and a whole scenario on a busy machine.
-pytestmark = pytest.mark.timeout(600)
-
-
 # --- what pytest-homeassistant-custom-component does for in-process tests, off here --------------
 
 
