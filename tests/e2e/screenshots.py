@@ -51,15 +51,17 @@ def take(folder: Path, work: Path) -> list[Path]:
 
 def _wizard(session: BrowserSession, sim: SimulatorProcess, folder: Path) -> list[Path]:
     dialog = ui.open_vendor_menu(session)
-    dialog.screenshot(path=(menu := folder / "config-flow-menu.png"))
+    box = dialog.get_by_role("dialog")  # the host element itself has no box of its own
+    session.page.wait_for_timeout(500)  # the dialog's opening animation
+    box.screenshot(path=(menu := folder / "config-flow-menu.png"))
     ui.electra_phone_step(session, "050-1234567", sim.base_url("electra"))
     session.page.mouse.move(0, 0)  # no hover highlight in the picture
-    dialog.screenshot(path=(phone := folder / "config-flow-electra-phone.png"))
+    box.screenshot(path=(phone := folder / "config-flow-electra-phone.png"))
     ui.submit(session)
     ui.expect_code_step(session)
     code = sim.control("GET", f"electra/otp?phone={PRIMARY_PHONE}")["code"]
     dialog.get_by_role("textbox", name="Code").fill(code)
-    dialog.screenshot(path=(code_step := folder / "config-flow-electra-code.png"))
+    box.screenshot(path=(code_step := folder / "config-flow-electra-code.png"))
     ui.submit(session)
     ui.finish_devices(session)
     session.shot("added")
@@ -83,7 +85,7 @@ def _dashboard(session: BrowserSession, ha: HomeAssistantProcess, folder: Path) 
     expect(session.page.locator("hui-thermostat-card")).to_have_count(3)
     session.page.wait_for_load_state("networkidle")
     session.page.wait_for_timeout(1000)
-    session.page.screenshot(path=(dashboard := folder / "dashboard.png"))
+    session.page.screenshot(path=(dashboard := folder / "dashboard.png"), full_page=True)
     return [dashboard]
 
 
