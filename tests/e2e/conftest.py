@@ -125,13 +125,16 @@ def session(
     request: pytest.FixtureRequest,
     run_dir: Path,
     browser: Browser,
+    simulator: SimulatorProcess,
     home_assistant: HomeAssistantProcess,
 ) -> Generator[BrowserSession]:
     """A fresh browser context logged in to Home Assistant, its artefacts in the test's folder.
 
-    Every scenario starts without config entries of the integration and ends removing its own.
+    Every scenario starts without config entries of the integration, against the simulator's
+    default scenario, and ends removing its entries.
     """
     home_assistant.remove_entries()
+    simulator.control("POST", "reset")
     folder = run_dir / request.node.name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

@@ -29,8 +29,9 @@ def open_vendor_menu(session: BrowserSession) -> Locator:
     page = session.page
     session.goto("/config/integrations/dashboard")
     page.get_by_role("button", name="Add integration").click()
-    page.get_by_placeholder("Search").first.fill("Home Energy Cloud")
-    page.get_by_text("Home Energy Cloud", exact=True).last.click()
+    picker = page.locator("dialog-add-integration")
+    picker.get_by_placeholder("Search").fill("Home Energy Cloud")
+    picker.get_by_role("listitem").filter(has_text="Home Energy Cloud").click()
     dialog = flow_dialog(session)
     expect(dialog.get_by_text("Choose your cloud")).to_be_visible()
     return dialog
