@@ -50,6 +50,10 @@ from simulator.electra.scenario import PRIMARY_PHONE as ELECTRA_PHONE
 DOMAIN = "home_energy_cloud"
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "custom_components" / DOMAIN / "manifest.json"
+# The example dashboard (docs/dashboard.yaml), linked into the config folder as a YAML dashboard.
+DASHBOARD = ROOT / "docs" / "dashboard.yaml"
+DASHBOARD_FILE = "home_energy_cloud_dashboard.yaml"
+DASHBOARD_URL_PATH = "home-energy-cloud"
 # Entry states in which Home Assistant is still busy with an entry.
 SETTLING_STATES = {"not_loaded", "setup_in_progress"}
 
@@ -238,6 +242,14 @@ onboarding:
 history:
 logbook:
 energy:
+lovelace:
+  dashboards:
+    {dashboard}:
+      mode: yaml
+      title: Home Energy Cloud
+      icon: mdi:home-lightning-bolt
+      show_in_sidebar: true
+      filename: {dashboard_file}
 
 logger:
   default: info
@@ -256,13 +268,8 @@ def write_config(config: Path, host: str, port: int) -> str:
     """
     (config / "custom_components").mkdir(parents=True, exist_ok=True)
     (config / "packages").mkdir(exist_ok=True)
-    link = config / "custom_components" / DOMAIN
-    target = ROOT / "custom_components" / DOMAIN
-    if not (link.is_symlink() and link.resolve() == target.resolve()):
-        if link.is_dir() and not link.is_symlink():
-            raise SetupError(f"{link} is a directory; remove it, it should link to {target}")
-        link.unlink(missing_ok=True)
-        link.symlink_to(target, target_is_directory=True)
+    _link(config / "custom_components" / DOMAIN, ROOT / "custom_components" / DOMAIN)
+    _link(config / DASHBOARD_FILE, DASHBOARD)
     try:
         http_config: Any = importlib.import_module("homeassistant.components.http.config")
     except ModuleNotFoundError:
@@ -291,8 +298,22 @@ def write_config(config: Path, host: str, port: int) -> str:
         path.chmod(0o600)
         http = ""
         where = f".storage/{http_config.STORAGE_KEY}"
-    (config / "configuration.yaml").write_text(CONFIGURATION_YAML.format(http=http))
+    (config / "configuration.yaml").write_text(
+        CONFIGURATION_YAML.format(
+            http=http, dashboard=DASHBOARD_URL_PATH, dashboard_file=DASHBOARD_FILE
+        )
+    )
     return where
+
+
+def _link(link: Path, target: Path) -> None:
+    """Make ``link`` a symlink to ``target`` (so edits in the checkout show at once)."""
+    if link.is_symlink() and link.resolve() == target.resolve():
+        return
+    if link.exists() and not link.is_symlink():
+        raise SetupError(f"{link} exists; remove it, it should link to {target}")
+    link.unlink(missing_ok=True)
+    link.symlink_to(target, target_is_directory=target.is_dir())
 
 
 # --- waiting ------------------------------------------------------------------------------------
@@ -449,6 +470,19 @@ async def onboard_or_login(api: HomeAssistantApi, name: str, username: str, pass
     return done
 
 
+async def open_on_dashboard(api: HomeAssistantApi) -> str:
+    """Make the example dashboard the one Home Assistant opens on; its URL, or why not."""
+    url = f"{api.client_id}{DASHBOARD_URL_PATH}"
+    try:
+        core = await api.ws({"type": "frontend/get_system_data", "key": "core"})
+        value = dict((core or {}).get("value") or {}) | {"default_panel": DASHBOARD_URL_PATH}
+        await api.ws({"type": "frontend/set_system_data", "key": "core", "value": value})
+    except SetupError:
+        # Older Home Assistant releases keep the default dashboard per browser only.
+        return f"{url}  (open it from the sidebar)"
+    return f"{url}  (the default dashboard)"
+
+
 async def wait_running(api: HomeAssistantApi, seconds: float) -> dict[str, Any]:
     """Wait until Home Assistant has finished starting; its core config."""
     deadline = time.monotonic() + seconds
@@ -585,11 +619,15 @@ def _describe(result: Result) -> str:
     return f"{kind} {detail}{errors}".strip()
 
 
-async def electra(flow: Flow) -> Result:
-    """Electra Smart: the scenario's phone and the simulator URL, then the SMS code."""
-    await flow.submit({"phone": ELECTRA_PHONE, "base_url": flow.base_url})
+async def electra(flow: Flow, phone: str = ELECTRA_PHONE) -> Result:
+    """Electra Smart: a phone (the demo's by default) and the simulator URL, then the SMS code.
+
+    The demo adds only the scenario's primary account: its second account stays free for
+    trying the set-up wizard by hand.
+    """
+    await flow.submit({"phone": phone, "base_url": flow.base_url})
     flow.expect_form("electra_otp")
-    code = (await flow.sim_get("electra/otp", phone=ELECTRA_PHONE))["code"]
+    code = (await flow.sim_get("electra/otp", phone=phone))["code"]
     return await flow.submit({"code": code})
 
 
@@ -651,6 +689,25 @@ async def _abandon(api: HomeAssistantApi, result: Result) -> None:
         await api.call("DELETE", f"/api/config/config_entries/flow/{result['flow_id']}")
 
 
+async def start_vendor_flow(api: HomeAssistantApi, sim: SimIndex, vendor: str) -> Flow:
+    """A new config flow of the integration, past the menu, at the vendor's first step."""
+    result = await api.call("POST", "/api/config/config_entries/flow", {"handler": DOMAIN})
+    result = await api.call(
+        "POST", f"/api/config/config_entries/flow/{result['flow_id']}", {"next_step_id": vendor}
+    )
+    return Flow(api, sim, vendor, result)
+
+
+async def add_electra_entry(api: HomeAssistantApi, sim: SimIndex, phone: str) -> Result:
+    """Add an Electra Smart entry for ``phone`` at the simulator; the flow's last result."""
+    flow = await start_vendor_flow(api, sim, "electra")
+    try:
+        return await electra(flow, phone)
+    except SetupError:
+        await _abandon(api, flow.result)
+        raise
+
+
 async def add_vendor_entries(api: HomeAssistantApi, sim: SimIndex) -> list[str]:
     """One entry per vendor in the config flow's menu; what happened to each."""
     start = {"handler": DOMAIN}
@@ -668,11 +725,7 @@ async def add_vendor_entries(api: HomeAssistantApi, sim: SimIndex) -> list[str]:
         if vendor not in sim.vendors:
             lines.append(f"{vendor}: skipped (the simulator has no {vendor} cloud)")
             continue
-        result = await api.call("POST", "/api/config/config_entries/flow", start)
-        result = await api.call(
-            "POST", f"/api/config/config_entries/flow/{result['flow_id']}", {"next_step_id": vendor}
-        )
-        flow = Flow(api, sim, vendor, result)
+        flow = await start_vendor_flow(api, sim, vendor)
         try:
             result = await VENDOR_SETUP[vendor](flow)
         except FlowEndedError as end:
@@ -768,10 +821,12 @@ async def setup(args: argparse.Namespace) -> int:
                 lines.append(await relogin_entry(api, sim, entry))
         lines += await add_vendor_entries(api, sim)
         entries = await settle_entries(api, args.timeout)
+        dashboard = await open_on_dashboard(api)
 
         print()
         print(f"Home Assistant {config.get('version')} is running: {api.client_id}")
         print(f"  login:     {args.username} / {args.password}  ({login})")
+        print(f"  dashboard: {dashboard}")
         print(f"  simulator: {sim_url}/_sim  (control API; GET it for every vendor host)")
         print("  config entries:")
         for line in lines:

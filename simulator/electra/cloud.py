@@ -204,6 +204,10 @@ class ElectraCloud:
         self._state.held_replies.setdefault(cmd, []).append(gate)
         return gate
 
+    def revoke_tokens(self, phone: str) -> int:
+        """Forget every token and sid of the account (the app registered again); how many tokens."""
+        return self._state.auth.revoke(phone)
+
     def unit(self, device_id: int) -> AcUnit:
         """Return the unit itself (room temperature settled to now); KeyError if unknown."""
         unit = self._state.units[device_id]

@@ -2,6 +2,8 @@
 
 * ``GET otp?phone=0501234567`` -> ``{"code": "1234"}``; 404 when no code is pending.
 * ``POST expire_sessions`` -> ``{"expired": n}``.
+* ``POST revoke_tokens`` ``{"phone": "0501234567"}`` -> ``{"revoked": n}``: the account's
+  tokens and sids are forgotten (the next VALIDATE_TOKEN answers "Token not found").
 * ``GET commands`` -> ``{"commands": [{"device_id": .., "oper": {..}}, ...]}``.
 * ``GET stats`` -> validate_calls, lockouts, requests per cmd, user agents seen, ...
 * ``GET units`` -> every unit with owner, online flag, OPER and room temperature.
@@ -57,6 +59,7 @@ def setup(app: web.Application, cloud: ElectraCloud) -> None:
     routes = _Routes(cloud)
     app.router.add_get("/otp", routes.otp)
     app.router.add_post("/expire_sessions", routes.expire_sessions)
+    app.router.add_post("/revoke_tokens", routes.revoke_tokens)
     app.router.add_get("/commands", routes.commands)
     app.router.add_get("/stats", routes.stats)
     app.router.add_get("/units", routes.units)
@@ -84,6 +87,12 @@ class _Routes:
 
     async def expire_sessions(self, request: web.Request) -> web.Response:
         return web.json_response({"expired": self._cloud.expire_sessions()})
+
+    async def revoke_tokens(self, request: web.Request) -> web.Response:
+        phone = (await _body(request)).get("phone")
+        if not isinstance(phone, str) or not phone:
+            raise web.HTTPBadRequest(text="expected {'phone': <str>}")
+        return web.json_response({"revoked": self._cloud.revoke_tokens(phone)})
 
     async def commands(self, request: web.Request) -> web.Response:
         listed = [{"device_id": device, "oper": oper} for device, oper in self._cloud.commands]

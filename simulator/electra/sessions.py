@@ -124,6 +124,18 @@ class Auth:
         self._sessions.clear()
         return count
 
+    def revoke(self, phone: str) -> int:
+        """Forget the phone's tokens and sids, as when the app registers again; how many tokens.
+
+        The next VALIDATE_TOKEN with a forgotten token answers "Token not found".
+        """
+        tokens = [token for token, entry in self._tokens.items() if entry.phone == phone]
+        for token in tokens:
+            del self._tokens[token]
+        for sid in [sid for sid, session in self._sessions.items() if session.phone == phone]:
+            del self._sessions[sid]
+        return len(tokens)
+
     def _new_sid(self, phone: str) -> str:
         sid = secrets.token_hex(12)
         self._sessions[sid] = _Session(phone, self._clock.monotonic())

@@ -341,6 +341,20 @@ async def test_expire_sessions(simulator: Simulator) -> None:
         assert (await api.call("GET_DEVICES"))["status"] == 1
 
 
+async def test_revoke_tokens_forgets_only_that_account(simulator: Simulator) -> None:
+    async with aiohttp.ClientSession() as s:
+        primary, second = Api(s, simulator), Api(s, simulator)
+        await primary.login()
+        await second.login(SECOND_PHONE)
+        reply = await primary.control_json("POST", "revoke_tokens", json={"phone": PRIMARY_PHONE})
+        assert reply == {"revoked": 1}
+        assert (await primary.call("GET_DEVICES"))["status"] == 1
+        refused = await primary.validate()
+        assert refused["data"]["res_desc"] == "Token not found"
+        await second.ok("GET_DEVICES")
+        assert (await primary.control("POST", "revoke_tokens", json={})).status == 400
+
+
 @pytest.mark.parametrize("cmd", SID_COMMANDS)
 @pytest.mark.parametrize("sid", [None, "deadbeef", 17])
 async def test_sid_commands_need_a_session(simulator: Simulator, cmd: str, sid: Any) -> None:

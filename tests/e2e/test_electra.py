@@ -1,0 +1,168 @@
+"""Electra Smart in the browser: set-up, a thermostat change, a wrong SMS code, reauth."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+import pytest
+
+from simulator.electra.scenario import PRIMARY_PHONE, SECOND_PHONE, SECOND_UNIT_ID
+
+from . import ui
+from .browser import BrowserSession
+from .harness import HomeAssistantProcess, SimulatorProcess, wait_until
+
+KITCHEN = "מטבח"  # the second account's only unit (a Midea heating to 22 °C)
+PRIMARY_UNITS = {"סלון", "חדר שינה", "Office", "חדר ילדים"}
+
+# Home Assistant's start with the first test, and the reauth scenario's 5-minute wait.
+pytestmark = pytest.mark.timeout(600)
+
+
+def _otp(sim: SimulatorProcess, phone: str) -> str:
+    code: str = sim.control("GET", f"electra/otp?phone={phone}")["code"]
+    return code
+
+
+def _unit(sim: SimulatorProcess, device_id: int) -> dict[str, Any]:
+    units = sim.control("GET", "electra/units")["units"]
+    return next(unit for unit in units if unit["id"] == device_id)
+
+
+def _telemetry_reads(sim: SimulatorProcess) -> int:
+    reads: int = sim.control("GET", "electra/stats")["requests"].get("GET_LAST_TELEMETRY", 0)
+    return reads
+
+
+def _reauth_flow(home_assistant: HomeAssistantProcess) -> Callable[[], bool]:
+    def started() -> bool:
+        flows = home_assistant.ws({"type": "config_entries/flow/progress"})
+        return any(flow["context"].get("source") == "reauth" for flow in flows)
+
+    return started
+
+
+def test_add_account_and_change_a_thermostat(
+    session: BrowserSession, simulator: SimulatorProcess, home_assistant: HomeAssistantProcess
+) -> None:
+    """Scenario 1: the wizard adds the second account; a set-point and mode change reaches
+    the unit, and the card shows the state read back from it."""
+    ui.open_vendor_menu(session)
+    session.shot("vendor menu")
+    ui.electra_phone_step(session, SECOND_PHONE, simulator.base_url("electra"))
+    session.shot("phone step")
+    ui.submit(session)
+    ui.expect_code_step(session)
+    session.shot("code step")
+    ui.enter_code(session, _otp(simulator, SECOND_PHONE))
+    session.shot("devices found")
+    assert ui.finish_devices(session) == [KITCHEN]
+
+    ui.open_device(session, KITCHEN)
+    session.shot("device page")
+    dialog = ui.open_more_info(session, KITCHEN)
+    expect(dialog.get_by_role("button", name="Mode Heat")).to_be_visible()
+    expect(dialog.locator("ha-big-number").first).to_contain_text("22")
+    session.shot("thermostat before")
+
+    ui.thermostat_step(dialog, +1)
+    expect(dialog.locator("ha-big-number").first).to_contain_text("23")
+    # The frontend sends a set-point change once the user stops pressing.
+    wait_until(
+        "the simulator to receive SPT 23",
+        lambda: _unit(simulator, SECOND_UNIT_ID)["oper"].get("SPT") == "23",
+    )
+    ui.choose_mode(dialog, "Cool")
+    commands = wait_until(
+        "the simulator to receive AC_MODE COOL",
+        lambda: [
+            command
+            for command in simulator.control("GET", "electra/commands")["commands"]
+            if command["device_id"] == SECOND_UNIT_ID and command["oper"].get("AC_MODE") == "COOL"
+        ],
+    )
+    assert commands
+    reads_after_command = _telemetry_reads(simulator)
+    wait_until(
+        "the integration to read the unit back",
+        lambda: _telemetry_reads(simulator) > reads_after_command,
+    )
+    oper = _unit(simulator, SECOND_UNIT_ID)["oper"]
+    assert (oper["AC_MODE"], oper["SPT"]) == ("COOL", "23")
+    state = home_assistant.state("climate.mtbkh")
+    assert (state["state"], state["attributes"]["temperature"]) == ("cool", 23)
+    expect(dialog.get_by_role("button", name="Mode Cool")).to_be_visible()
+    expect(dialog.locator("ha-big-number").first).to_contain_text("23")
+    session.shot("thermostat confirmed")
+    session.assert_no_integration_errors()
+
+
+def test_wrong_sms_code_then_the_right_one(
+    session: BrowserSession, simulator: SimulatorProcess, home_assistant: HomeAssistantProcess
+) -> None:
+    """Scenario 3: a wrong code is refused under the form and can be corrected."""
+    ui.open_vendor_menu(session)
+    ui.electra_phone_step(session, PRIMARY_PHONE, simulator.base_url("electra"))
+    ui.submit(session)
+    dialog = ui.expect_code_step(session)
+    right = _otp(simulator, PRIMARY_PHONE)
+    wrong = f"{(int(right) + 1) % 10_000:04d}"
+    ui.enter_code(session, wrong)
+    expect(dialog.get_by_text(re.compile("This code is not right"))).to_be_visible()
+    session.shot("wrong code")
+    assert home_assistant.entries() == []
+
+    ui.enter_code(session, right)
+    assert set(ui.finish_devices(session)) == PRIMARY_UNITS
+    session.shot("added")
+    assert [entry["state"] for entry in home_assistant.entries()] == ["loaded"]
+    session.assert_no_integration_errors()
+
+
+def test_reauth_after_the_cloud_forgets_the_token(
+    session: BrowserSession, simulator: SimulatorProcess, home_assistant: HomeAssistantProcess
+) -> None:
+    """Scenario 4: the cloud forgets the account's token; Home Assistant asks to sign in
+    again, the user does it in the browser, and the entities come back without a restart."""
+    home_assistant.add_electra_entry(simulator, SECOND_PHONE)
+    wait_until("the thermostat", lambda: home_assistant.state("climate.mtbkh")["state"] == "heat")
+
+    simulator.control("POST", "electra/revoke_tokens", {"phone": SECOND_PHONE})
+    wait_until(
+        "the thermostat to become unavailable",
+        lambda: home_assistant.state("climate.mtbkh")["state"] == "unavailable",
+        timeout=120,
+    )
+    # The integration sends VALIDATE_TOKEN at most once per 5 minutes (more often locks the
+    # token out), so it learns that the token is gone at the first poll 5 minutes after the
+    # login: the one wait in this suite that real time cannot skip.
+    wait_until("Home Assistant to ask for reauthentication", _reauth_flow(home_assistant), 420, 5)
+
+    page = session.page
+    session.goto("/config/dashboard")
+    notice = page.get_by_text(re.compile(r"Authentication expired for Electra Smart \(052"))
+    expect(notice).to_be_visible()
+    session.shot("reauth notice")
+    notice.click()
+    dialog = ui.flow_dialog(session)
+    expect(dialog.get_by_text("Sign in to Electra Smart again")).to_be_visible()
+    session.shot("reauth step")
+    ui.submit(session)
+    ui.expect_code_step(session)
+    ui.enter_code(session, _otp(simulator, SECOND_PHONE))
+    expect(dialog.get_by_role("button", name="Submit")).to_be_hidden()
+    session.shot("reauth done")
+    dialog.get_by_role("button", name="Close").first.click()
+
+    wait_until(
+        "the thermostat to come back",
+        lambda: home_assistant.state("climate.mtbkh")["state"] == "heat",
+    )
+    assert home_assistant.process.poll() is None, "Home Assistant restarted or stopped"
+    ui.open_device(session, KITCHEN)
+    expect(page.get_by_text("Heating (Heat)")).to_be_visible()
+    session.shot("entities back")
+    session.assert_no_integration_errors()
