@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Callable, Generator
 import contextlib
 from dataclasses import replace
+from datetime import timedelta
 from functools import partial
 from typing import Any
 from unittest.mock import patch
@@ -146,10 +147,19 @@ def make_client(
 
 
 @pytest.fixture
-def derapi_client_timing(sim_clock: SimClock) -> Generator[None]:
+def backfill() -> timedelta:
+    """How far back a new entry imports statistics (30 days for real; tests keep it short)."""
+    return timedelta(days=2)
+
+
+@pytest.fixture
+def derapi_client_timing(sim_clock: SimClock, backfill: timedelta) -> Generator[None]:
     """Clients the integration builds run on the simulator's clock (tokens expire with it)."""
     on_sim_clock = partial(DerapiClient, clock=sim_clock.monotonic)
-    with patch("custom_components.home_energy_cloud.derapi.client.DerapiClient", on_sim_clock):
+    with (
+        patch("custom_components.home_energy_cloud.derapi.client.DerapiClient", on_sim_clock),
+        patch("custom_components.home_energy_cloud.derapi.statistics.BACKFILL", backfill),
+    ):
         yield
 
 

@@ -119,9 +119,7 @@ async def test_a_vendor_can_be_corrected_after_an_error(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"authorization": "headers", "vendors": ["solaredge"]}
     )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": "WRONG"}
-    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"api_key": "WRONG"})
     assert result["errors"] == {"base": "vendor_unauthorized"}
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["errors"] == {"base": "missing_fields"}
@@ -205,9 +203,7 @@ async def test_same_client_id_twice_aborts(
     hass: HomeAssistant, simulator: Simulator, derapi_entry: MockConfigEntry
 ) -> None:
     result = await _account_step(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _account(simulator)
-    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _account(simulator))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 

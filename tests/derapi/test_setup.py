@@ -37,7 +37,9 @@ async def test_setup_builds_the_device_tree(
     assert device_of(hass, setup_derapi, sc.SMA_SITE) is not None
 
 
-async def test_entities_show_the_devices(hass: HomeAssistant, setup_derapi: MockConfigEntry) -> None:
+async def test_entities_show_the_devices(
+    hass: HomeAssistant, setup_derapi: MockConfigEntry
+) -> None:
     assert float(state_of(hass, "sensor", sc.HOME_SMA_INVERTERS[0], "lifetime_production")) > 0
     level = float(state_of(hass, "sensor", sc.HOME_TESLA_BATTERY, "battery_level"))
     assert 0 <= level <= 100
