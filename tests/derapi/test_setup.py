@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from simulator.derapi import scenario as sc
+from simulator.derapi import DerapiCloud, scenario as sc
+from simulator.derapi.scenario import SimInverter
 
-from .common import device_of, state_of
+from .common import async_poll, device_of, state_of
 
 
 async def test_setup_builds_the_device_tree(
@@ -46,3 +50,27 @@ async def test_entities_show_the_devices(
     assert state_of(hass, "sensor", sc.HOME_TESLA_BATTERY, "battery_mode") == "self_consumption"
     assert state_of(hass, "select", sc.HOME_SITE, "battery_mode_select") == "self_consumption"
     assert state_of(hass, "binary_sensor", sc.HOME_SMA_INVERTERS[0], "problem") == "off"
+
+
+async def test_devices_come_and_go_without_a_reload(
+    hass: HomeAssistant,
+    setup_derapi: MockConfigEntry,
+    derapi_cloud: DerapiCloud,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    account = derapi_cloud.state.account
+    account.add_inverter(
+        SimInverter("solr-homesma00000003", "sma", sc.HOME_SITE, "Sunny Boy 3.0", "3000000003", 3)
+    )
+    await async_poll(hass, freezer, timedelta(hours=1))
+    added = device_of(hass, setup_derapi, "solr-homesma00000003")
+    assert added is not None
+    assert float(state_of(hass, "sensor", "solr-homesma00000003", "lifetime_production")) >= 0
+
+    del account.inverters["solr-homesma00000003"]
+    # Removed only after two counted misses an hour apart.
+    await async_poll(hass, freezer, timedelta(hours=1))
+    assert device_of(hass, setup_derapi, "solr-homesma00000003") is not None
+    await async_poll(hass, freezer, timedelta(hours=1))
+    assert device_of(hass, setup_derapi, "solr-homesma00000003") is None
+    assert device_of(hass, setup_derapi, sc.HOME_SMA_INVERTERS[0]) is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -42,7 +43,7 @@ async def _rows(hass: HomeAssistant, stat_id: str) -> list[dict[str, Any]]:
 def _assert_continuous(rows: list[dict[str, Any]]) -> None:
     """One row per hour, no gap, no repeat, and each sum the previous plus the hour's energy."""
     assert rows
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in pairwise(rows):
         assert after["start"] - before["start"] == 3600
         assert after["sum"] == pytest.approx(before["sum"] + after["state"])
     assert rows[0]["sum"] == pytest.approx(rows[0]["state"])
