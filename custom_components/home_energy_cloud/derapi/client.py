@@ -19,7 +19,6 @@ from ..api.derapi.vendor_auth import CredentialsListener
 from ..const import LOGGER
 from ..vendor_spec import Endpoint
 from .const import (
-    CONCURRENCY,
     CONF_API_URL,
     CONF_AUTH_URL,
     CONF_CLIENT_ID,
@@ -93,5 +92,4 @@ def create_client(
         hosts=hosts_of(data),
         vendor_credentials=vendor_credentials,
         on_credentials_changed=on_credentials_changed,
-        concurrency=CONCURRENCY,
     )

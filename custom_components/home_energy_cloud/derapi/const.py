@@ -43,11 +43,6 @@ INTERVALS_INTERVAL: Final = timedelta(hours=1)
 # How far back statistics go when an entry is new (and after a gap longer than this).
 BACKFILL: Final = timedelta(days=30)
 
-# Concurrency of detail fetches: 1,000 devices at 100 ms round trips take ceil(1000/40) = 25
-# round trips (about 2.5 s, inside the 3 s target) instead of 32 at the client's default of 32
-# (3.6 s, measured by scripts/bench derapi); vendors see at most 40 requests at once.
-CONCURRENCY: Final = 40
-
 # Display names of Derapi's vendor keys (the manufacturer of their devices).
 VENDOR_NAMES: Final = {
     "enphase": "Enphase",
