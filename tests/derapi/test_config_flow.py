@@ -10,8 +10,10 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.home_energy_cloud.api.derapi import DerapiHosts
 from custom_components.home_energy_cloud.config_flow import HomeEnergyCloudConfigFlow
 from custom_components.home_energy_cloud.const import CONF_ADVANCED, DOMAIN
+from custom_components.home_energy_cloud.derapi.client import hosts_of
 from simulator import Simulator
 from simulator.derapi import DerapiCloud, scenario as sc
 
@@ -296,3 +298,12 @@ async def test_options_only_for_derapi_entries(
     assert HomeEnergyCloudConfigFlow.async_supports_options(setup_derapi)
     other = MockConfigEntry(domain=DOMAIN, data={"vendor": "electra"})
     assert not HomeEnergyCloudConfigFlow.async_supports_options(other)
+
+
+def test_sandbox_entries_use_the_sandbox_token_hosts_unless_overridden() -> None:
+    sandbox = hosts_of({"environment": "sandbox"})
+    assert sandbox.sma_auth_url == DerapiHosts.sandbox().sma_auth_url
+    assert hosts_of({"environment": "production"}) == DerapiHosts.production()
+    overridden = hosts_of({"environment": "sandbox", "sma_auth_url": "http://proxy.local"})
+    assert overridden.sma_auth_url == "http://proxy.local"
+    assert overridden.api_url == DerapiHosts.sandbox().api_url
