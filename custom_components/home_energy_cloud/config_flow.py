@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .const import DOMAIN
 from .electra.config_flow import ElectraConfigFlow
+from .kiwigrid.config_flow import KiwigridConfigFlow
 
 
-class HomeEnergyCloudConfigFlow(ElectraConfigFlow, domain=DOMAIN):
+class HomeEnergyCloudConfigFlow(ElectraConfigFlow, KiwigridConfigFlow, domain=DOMAIN):
     """Set up one vendor account."""
