@@ -83,9 +83,9 @@ class AccumulatorState:
         return set(self.base) | set(self.today)
 
     def take_today(self, totals: Mapping[str, float]) -> None:
-        """Today's totals so far: only ever raise them."""
+        """Today's totals so far: only ever raise them (a first 0 counts: it names the tag)."""
         for tag, value in totals.items():
-            if value > self.today.get(tag, 0.0):
+            if value >= 0 and value > self.today.get(tag, -1.0):
                 self.today[tag] = value
 
     def close_day(self, final: Mapping[str, float], next_day: str) -> None:
