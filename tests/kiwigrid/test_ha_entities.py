@@ -7,7 +7,6 @@ starts at a fixed moment (midsummer noon in the site's time zone) instead of rea
 from __future__ import annotations
 
 from datetime import datetime
-import time
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -28,7 +27,7 @@ class FixedStartClock(SimClock):
     """Wall time starts at ``START`` and moves only when advanced (monotonic time is real)."""
 
     def time(self) -> float:
-        return START + (self.monotonic() - time.monotonic())
+        return START + self._offset
 
 
 @pytest.fixture

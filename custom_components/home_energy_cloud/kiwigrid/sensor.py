@@ -205,10 +205,9 @@ BATTERY_SENSORS: tuple[KiwigridSensorDescription, ...] = (
         key="capacity",
         translation_key="capacity",
         kind=Battery,
-        value_fn=lambda b: b.work_capacity,
+        value_fn=lambda b: None if b.work_capacity is None else b.work_capacity / 1000,
         device_class=SensorDeviceClass.ENERGY_STORAGE,
-        native_unit_of_measurement=UnitOfEnergy.WATT_HOUR,
-        suggested_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         entity_category=EntityCategory.DIAGNOSTIC,
     ),
     KiwigridSensorDescription(
