@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntryState
+from typing import Any
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.home_energy_cloud.const import DOMAIN
+from simulator import Simulator
 from simulator.kiwigrid import BATTERY_GUIDS, LOCATION_GUID, KiwigridCloud
 
 
@@ -49,3 +54,53 @@ async def test_every_connection_shows_the_site_and_both_batteries(
         assert state_of(hass, entry, f"{location_guid}_{key}") not in ("unknown", "unavailable")
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     assert len(devices) >= 4
+
+
+@pytest.mark.parametrize("connection", ["solarwatt_legacy", "solarwatt"])
+async def test_a_changed_password_at_setup_asks_for_reauth(
+    hass: HomeAssistant, kiwigrid_entry: MockConfigEntry
+) -> None:
+    hass.config_entries.async_update_entry(
+        kiwigrid_entry, data={**kiwigrid_entry.data, "password": "changed"}
+    )
+    assert not await hass.config_entries.async_setup(kiwigrid_entry.entry_id)
+    await hass.async_block_till_done()
+    assert kiwigrid_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+@pytest.mark.parametrize("connection", ["solarwatt_legacy", "solarwatt", "local"])
+async def test_a_cloud_down_at_setup_retries_and_leaves_no_socket(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    kiwigrid: KiwigridCloud,
+    kiwigrid_entry: MockConfigEntry,
+) -> None:
+    simulator.faults("kiwigrid").update({"http_errors": 1000})
+    assert not await hass.config_entries.async_setup(kiwigrid_entry.entry_id)
+    await hass.async_block_till_done()
+    assert kiwigrid_entry.state is ConfigEntryState.SETUP_RETRY
+    assert not kiwigrid.bus.connections
+
+
+@pytest.mark.parametrize("connection", ["solarwatt_legacy"])
+async def test_an_unloaded_entry_can_be_removed_with_its_devices(
+    hass: HomeAssistant, setup_kiwigrid: MockConfigEntry
+) -> None:
+    assert await hass.config_entries.async_remove(setup_kiwigrid.entry_id)
+    await hass.async_block_till_done()
+    assert not dr.async_entries_for_config_entry(dr.async_get(hass), setup_kiwigrid.entry_id)
+
+
+@pytest.mark.parametrize("connection", ["solarwatt"])
+async def test_removing_a_rest_entry_forgets_its_energy_counters(
+    hass: HomeAssistant, hass_storage: dict[str, Any], setup_kiwigrid: MockConfigEntry
+) -> None:
+    key = f"home_energy_cloud.kiwigrid_energy.{setup_kiwigrid.entry_id}"
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)  # flush the delayed save
+    await hass.async_block_till_done()
+    assert hass_storage[key]["data"]["day"]
+    assert await hass.config_entries.async_remove(setup_kiwigrid.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
