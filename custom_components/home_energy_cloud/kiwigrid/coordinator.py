@@ -176,13 +176,15 @@ class KiwibusCoordinator(HomeEnergyCloudPushCoordinator[KiwigridData]):
     async def _async_listen(self) -> None:
         if not self.client.connected:
             await self.client.connect()
-        self.listening = False
-        self.async_push(self._publisher.data(await self.client.get_site(), full_list=True))
-        self.listening = await self.client.register_device_set_listener()
-        # Without a listener no set arrives; the iterator still ends when the socket does,
-        # and the polls read over this socket meanwhile.
-        async for site in self.client.device_sets():
-            self.async_push(self._publisher.data(site, full_list=False))
+        try:
+            self.async_push(self._publisher.data(await self.client.get_site(), full_list=True))
+            self.listening = await self.client.register_device_set_listener()
+            # Without a listener no set arrives; the iterator still ends when the socket does,
+            # and the polls read over this socket meanwhile.
+            async for site in self.client.device_sets():
+                self.async_push(self._publisher.data(site, full_list=False))
+        finally:
+            self.listening = False
 
 
 @dataclass(kw_only=True)
