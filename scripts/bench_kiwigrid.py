@@ -88,6 +88,18 @@ def _number(hass: HomeAssistant, entity_id: str) -> float:
     return float(state.state)
 
 
+def _state_changed(hass: HomeAssistant, entity_id: str) -> Callable[[], bool]:
+    """Whether the entity has written a new state since this was called."""
+    before = hass.states.get(entity_id)
+    return lambda: hass.states.get(entity_id) is not before
+
+
+def _reconnected(cloud: KiwigridCloud, coordinator: KiwibusCoordinator) -> Callable[[], bool]:
+    """Whether a new socket has been opened and its listener registered since this was called."""
+    opened = cloud.state.stats.websockets_opened
+    return lambda: cloud.state.stats.websockets_opened > opened and coordinator.listening
+
+
 async def _until(condition: Callable[[], bool], limit: float = 30.0) -> float:
     """Wall seconds until ``condition`` holds."""
     started = time.perf_counter()
@@ -166,21 +178,17 @@ async def bench_legacy(hass: HomeAssistant, sim: Simulator, hours: float, sample
     latencies = []
     for _ in range(samples):
         sim.clock.advance(60)
-        before = hass.states.get(energy_id)
+        changed = _state_changed(hass, energy_id)
         started = time.perf_counter()
         await cloud.push_updates()
-        await _until(lambda before=before: hass.states.get(energy_id) is not before)
+        await _until(changed)
         latencies.append(time.perf_counter() - started)
     reconnects = []
     for _ in range(samples):
-        opened = cloud.state.stats.websockets_opened
+        reconnected = _reconnected(cloud, coordinator)
         started = time.perf_counter()
         await sim.faults("kiwigrid").drop_websockets()
-        await _until(
-            lambda opened=opened: (
-                cloud.state.stats.websockets_opened > opened and coordinator.listening
-            )
-        )
+        await _until(reconnected)
         reconnects.append(time.perf_counter() - started)
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.config_entries.async_remove(entry.entry_id)
@@ -214,10 +222,10 @@ async def bench_rest(hass: HomeAssistant, sim: Simulator, hours: float, samples:
     latencies = []
     for _ in range(samples):
         sim.clock.advance(POLL_SECONDS)
-        before = hass.states.get(power_id)
+        changed = _state_changed(hass, power_id)
         started = time.perf_counter()
         await coordinator.async_refresh()
-        await _until(lambda before=before: hass.states.get(power_id) is not before)
+        await _until(changed)
         latencies.append(time.perf_counter() - started)
     requests_before = sum(cloud.state.stats.requests.values())
     started_at = sim.clock.time()
