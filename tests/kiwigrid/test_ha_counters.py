@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.home_energy_cloud.api.kiwigrid import KiwigridRequestError
 from simulator import Simulator
 from simulator.kiwigrid import LOCATION_GUID, KiwigridCloud
 
@@ -92,3 +95,23 @@ async def test_the_rest_accumulator_follows_the_integral_across_days_and_restart
     await refresh(hass, entry)
     integral = site.tag(LOCATION_GUID, "WorkProduced") / 1000
     assert pv_energy(hass, entry, "location") == pytest.approx(integral, rel=0.005)
+
+
+@pytest.mark.parametrize("connection", ["solarwatt"])
+async def test_failing_energy_totals_keep_the_counters_and_the_power(
+    hass: HomeAssistant, simulator: Simulator, setup_kiwigrid: MockConfigEntry
+) -> None:
+    entry = setup_kiwigrid
+    before = pv_energy(hass, entry, "location")
+    coordinator = entry.runtime_data.coordinator
+
+    async def refused(*_: object) -> object:
+        raise KiwigridRequestError("analytics answered HTTP 400", code=400)
+
+    simulator.clock.advance(3600)
+    with patch.object(entry.runtime_data.client, "get_energy_totals", refused):
+        await refresh(hass, entry)
+    assert coordinator.last_update_success
+    assert pv_energy(hass, entry, "location") == before
+    power = state_of(hass, entry, "location_pv_power")
+    assert power not in ("unknown", "unavailable")

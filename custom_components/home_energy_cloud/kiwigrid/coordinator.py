@@ -14,6 +14,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 
+from ..api.exceptions import ApiAuthError, ApiError
 from ..api.kiwigrid import (
     HemsClient,
     KiwibusClient,
@@ -21,6 +22,7 @@ from ..api.kiwigrid import (
     KiwigridSite,
     LocalEnergyManagerClient,
 )
+from ..const import LOGGER
 from ..coordinator import HomeEnergyCloudCoordinator, HomeEnergyCloudPushCoordinator
 from ..devices import DeviceLifecycle
 from ..vendor_spec import VendorRuntime
@@ -117,7 +119,16 @@ class KiwigridHemsCoordinator(HomeEnergyCloudCoordinator[KiwigridData]):
         site = await self.client.get_site()
         now = site_now()
         if self._counters is None or self.accumulator.due(now, ENERGY_TOTALS_INTERVAL):
-            self._counters = await self.accumulator.async_update(self.client.get_energy_totals, now)
+            try:
+                self._counters = await self.accumulator.async_update(
+                    self.client.get_energy_totals, now
+                )
+            except ApiAuthError:
+                raise
+            except ApiError as err:
+                if self._counters is None:
+                    raise  # no counters to show yet: the update fails (setup retries)
+                LOGGER.debug("Solarwatt energy totals failed, keeping the counters: %s", err)
         if site.location is not None:
             counters = self._counters
             site = replace(
