@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.home_energy_cloud.const import DOMAIN
 from simulator.kiwigrid import PASSWORD, USERNAME, KiwigridCloud
 from simulator.kiwigrid.auth import USER_ID
 
@@ -63,3 +64,15 @@ async def test_diagnostics_redact_credentials_tokens_cookies_and_serials(
         text = json.dumps(one)
         for secret in secrets_of(entry, kiwigrid):
             assert secret not in text
+
+
+@pytest.mark.parametrize("connection", ["local"])
+async def test_diagnostics_of_a_device_the_site_no_longer_has(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, setup_kiwigrid: MockConfigEntry
+) -> None:
+    assert await async_setup_component(hass, "diagnostics", {})
+    gone = dr.async_get(hass).async_get_or_create(
+        config_entry_id=setup_kiwigrid.entry_id, identifiers={(DOMAIN, "kiwigrid_gone")}
+    )
+    diagnostics = await get_diagnostics_for_device(hass, hass_client, setup_kiwigrid, gone)
+    assert diagnostics["device"] == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
@@ -11,6 +12,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.home_energy_cloud.api.kiwigrid import KiwigridAuthError, KiwigridRequestError
 from custom_components.home_energy_cloud.const import DOMAIN
 from simulator import Simulator
 from simulator.kiwigrid import BATTERY_GUIDS, LOCATION_GUID, KiwigridCloud
@@ -84,7 +86,7 @@ async def test_a_cloud_down_at_setup_retries_and_leaves_no_socket(
     assert not kiwigrid.bus.connections
 
 
-@pytest.mark.parametrize("connection", ["solarwatt_legacy"])
+@pytest.mark.parametrize("connection", ["solarwatt_legacy", "local"])
 async def test_an_unloaded_entry_can_be_removed_with_its_devices(
     hass: HomeAssistant, setup_kiwigrid: MockConfigEntry
 ) -> None:
@@ -104,3 +106,28 @@ async def test_removing_a_rest_entry_forgets_its_energy_counters(
     assert await hass.config_entries.async_remove(setup_kiwigrid.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+@pytest.mark.parametrize("connection", ["solarwatt"])
+@pytest.mark.parametrize(
+    ("error", "state"),
+    [
+        (
+            KiwigridRequestError("analytics answered HTTP 400", code=400),
+            ConfigEntryState.SETUP_RETRY,
+        ),
+        (KiwigridAuthError("refused"), ConfigEntryState.SETUP_ERROR),
+    ],
+)
+async def test_energy_totals_failing_at_setup(
+    hass: HomeAssistant, kiwigrid_entry: MockConfigEntry, error: Exception, state: ConfigEntryState
+) -> None:
+    async def failing(*_: object) -> object:
+        raise error
+
+    with patch(
+        "custom_components.home_energy_cloud.api.kiwigrid.HemsClient.get_energy_totals", failing
+    ):
+        assert not await hass.config_entries.async_setup(kiwigrid_entry.entry_id)
+        await hass.async_block_till_done()
+    assert kiwigrid_entry.state is state
