@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import aiohttp
 import pytest
 
@@ -19,8 +21,9 @@ from custom_components.home_energy_cloud.api.kiwigrid.hems_parsers import (
     parse_energy_flow,
 )
 from custom_components.home_energy_cloud.api.kiwigrid.sockjs import HeartbeatFrame, OpenFrame
-from simulator import Simulator
+from simulator import SimClock, Simulator
 from simulator.kiwigrid import LOCATION_GUID
+from simulator.kiwigrid.site import HISTORY_STEPS, Site
 
 
 def test_sockjs_open_heartbeat_and_broken_frames() -> None:
@@ -104,3 +107,30 @@ async def test_controls_refuse_bodies_that_are_not_objects(simulator: Simulator)
             f"{simulator.url}/_sim/kiwigrid/tag", params={"guid": "nope", "tag": "IdName"}
         ) as response:
             assert response.status == 400
+
+
+def test_site_history_is_one_record_per_minute_and_bounded() -> None:
+    clock = SimClock()
+    site = Site(clock)
+    for _ in range(50):  # a burst of reads within the same second adds no record
+        site.update()
+    clock.advance(9 * 86400)
+    site.update()
+    assert len(site._history) == HISTORY_STEPS
+    times = [moment for moment, _ in site._history]
+    assert all(later - earlier == 60 for earlier, later in itertools.pairwise(times))
+    # Totals over a period inside the history add up across its parts.
+    start, middle, end = times[0], times[len(times) // 2] + 30, clock.time()
+    whole = site.work_between(start, end)["WorkProduced"]
+    parts = site.work_between(start, middle)["WorkProduced"]
+    parts += site.work_between(middle, end)["WorkProduced"]
+    assert parts == pytest.approx(whole)
+
+
+async def test_expire_tokens_control(simulator: Simulator) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{simulator.url}/_sim/kiwigrid/expire_tokens") as response,
+    ):
+        assert response.status == 200
+        assert "expired" in await response.json()
