@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+import math
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from homeassistant.core import HomeAssistant
+from hypothesis import given, strategies as st
 import pytest
 
 from custom_components.home_energy_cloud.api.exceptions import ApiError
@@ -44,7 +47,15 @@ def test_accumulator_only_rises_and_folds_days() -> None:
 
 
 @pytest.mark.parametrize(
-    "record", [None, {}, {"day": 3, "base": [], "today": {}}, {"base": {"a": "x"}, "today": {}}]
+    "record",
+    [
+        None,
+        {},
+        {"day": 3, "base": [], "today": {}},
+        {"day": "2026-06-01", "base": {"a": "x"}, "today": {}},
+        {"day": "yesterday", "base": {}, "today": {}},
+        {"day": "2026-06-01", "base": {"a": "nan"}, "today": {}},
+    ],
 )
 def test_a_damaged_accumulator_record_starts_afresh(record: object) -> None:
     assert AccumulatorState.from_record(record) == AccumulatorState()  # type: ignore[arg-type]
@@ -108,3 +119,35 @@ def test_error_keys_and_unique_ids() -> None:
     assert _error_key(RuntimeError("bug")) == "unknown"
     assert site_unique_id(KiwigridSite(), "u1") == "kiwigrid:user:u1"
     assert site_unique_id(KiwigridSite(), None) is None
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(
+    st.one_of(
+        _JSON,
+        st.fixed_dictionaries({"day": _JSON, "base": _JSON, "today": _JSON}),
+        st.fixed_dictionaries(
+            {
+                "day": st.text(max_size=10),
+                "base": st.dictionaries(st.text(max_size=8), _JSON, max_size=3),
+                "today": st.dictionaries(st.text(max_size=8), _JSON, max_size=3),
+            }
+        ),
+    )
+)
+def test_stored_records_parse_or_start_afresh(record: Any) -> None:
+    """Whatever storage holds, restoring gives a usable state (never an exception)."""
+    state = AccumulatorState.from_record(record if isinstance(record, dict) else None)
+    assert all(math.isfinite(value) and value >= 0 for value in state.totals().values())
+    if state.day is not None:
+        assert date.fromisoformat(state.day)
+    stored = CounterStoredData.from_dict(record if isinstance(record, dict) else {})
+    assert stored is None or isinstance(stored.value, float)

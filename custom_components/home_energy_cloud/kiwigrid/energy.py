@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+import math
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -68,12 +69,14 @@ class AccumulatorState:
         if not record:
             return cls()
         try:
-            day = record.get("day")
+            day = date.fromisoformat(record["day"]).isoformat()
             base = {str(k): float(v) for k, v in record["base"].items()}
             today = {str(k): float(v) for k, v in record["today"].items()}
         except (KeyError, TypeError, ValueError, AttributeError):
             return cls()
-        return cls(day=day if isinstance(day, str) else None, base=base, today=today)
+        if not all(math.isfinite(v) and v >= 0 for v in (*base.values(), *today.values())):
+            return cls()
+        return cls(day=day, base=base, today=today)
 
     def totals(self) -> dict[str, float]:
         """Each tag's counter (Wh)."""
