@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 import itertools
 
 import aiohttp
 import pytest
 
 from custom_components.home_energy_cloud.api.kiwigrid import (
+    HemsClient,
     KiwigridDevice,
     KiwigridProtocolError,
     KiwigridRequestError,
@@ -134,3 +136,8 @@ async def test_expire_tokens_control(simulator: Simulator) -> None:
     ):
         assert response.status == 200
         assert "expired" in await response.json()
+
+
+async def test_analytics_refuse_a_backwards_period(hems_client: HemsClient) -> None:
+    with pytest.raises(KiwigridRequestError):
+        await hems_client.get_energy_totals(datetime(2026, 6, 2), datetime(2026, 6, 1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -10,6 +11,7 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.home_energy_cloud.api.kiwigrid import KiwigridSite
 from custom_components.home_energy_cloud.const import CONF_ADVANCED, DOMAIN
 from simulator import Simulator
 from simulator.kiwigrid import PASSWORD, USERNAME
@@ -204,3 +206,20 @@ async def test_reconfigure_refuses_another_site(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"
+
+
+async def test_a_manager_without_a_site_is_refused(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    result = await _connection_step(hass, "local")
+
+    async def empty(*_: object) -> KiwigridSite:
+        return KiwigridSite()
+
+    with patch(
+        "custom_components.home_energy_cloud.api.kiwigrid.LocalEnergyManagerClient.get_site", empty
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"host": simulator.host_url("kiwigrid", "local")}
+        )
+    assert result["errors"] == {"base": "no_site"}
