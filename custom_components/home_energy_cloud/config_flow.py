@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from .const import DOMAIN
 from .electra.config_flow import ElectraConfigFlow
+from .sew.config_flow import SewConfigFlow
 
 
-class HomeEnergyCloudConfigFlow(ElectraConfigFlow, domain=DOMAIN):
+class HomeEnergyCloudConfigFlow(ElectraConfigFlow, SewConfigFlow, domain=DOMAIN):
     """Set up one vendor account."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from .electra import ELECTRA
+from .sew import SEW
 from .vendor_spec import VendorSpec
 
-VENDORS: dict[str, VendorSpec[Any]] = {spec.key: spec for spec in (ELECTRA,)}
+VENDORS: dict[str, VendorSpec[Any]] = {spec.key: spec for spec in (ELECTRA, SEW)}
 
 
 def get_vendor(key: object) -> VendorSpec[Any] | None:
