@@ -250,10 +250,9 @@ class SewStatisticsImporter:
             if isinstance(record, Mapping)
         }
 
-    def _save(self) -> None:
-        self._store.async_delay_save(
-            lambda: {key: state.as_record() for key, state in self.states.items()}, 1
-        )
+    async def _async_save(self) -> None:
+        # At once, not delayed: a restart right after an import must find its marker.
+        await self._store.async_save({key: state.as_record() for key, state in self.states.items()})
 
     def _today(self) -> date:
         return dt_util.now(self._client.time_zone).date()
@@ -382,7 +381,7 @@ class SewStatisticsImporter:
                 state.final_through = local_midnight(day + timedelta(days=1), tz)
             else:
                 still_final = False
-        self._save()
+        await self._async_save()
         return ImportOutcome(len(result.results), len(rows), result.error)
 
     def _write(self, stats: MeterStatistics, points: Mapping[str, list[StatisticData]]) -> None:
