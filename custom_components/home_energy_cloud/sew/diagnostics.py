@@ -45,7 +45,7 @@ async def async_get_diagnostics(hass: HomeAssistant, entry: SewConfigEntry) -> d
         "account": asdict(data.account),
         "bill": asdict(data.bill) if data.bill else None,
         "outage": asdict(data.outage) if data.outage else None,
-        "meters": [_meter(runtime, uid, meter) for uid, meter in data.meters.items()],
+        "meter_devices": [_meter(runtime, uid, meter) for uid, meter in data.meters.items()],
     }
 
 
