@@ -118,7 +118,9 @@ async def test_every_sensor_shows_the_utility_s_figures(
         assert (today - state.latest_day).days <= 4
         slots = day_readings(sim_meter(sew_cloud, meter.meter_number), TIME_ZONE, state.latest_day)
         assert float(state_of(hass, f"{uid}_latest_daily_usage")) == pytest.approx(
-            convert(sum(slot.imported for slot in slots)), rel=1e-4
+            # Older Home Assistant rounds converted units to the display precision.
+            convert(sum(slot.imported for slot in slots)),
+            rel=1e-3,
         )
         newest = slots[-1].start + timedelta(hours=1)
         assert dt_util.parse_datetime(state_of(hass, f"{uid}_data_freshness")) == newest
