@@ -8,6 +8,7 @@ from dataclasses import replace
 from functools import partial
 from unittest.mock import patch
 
+from homeassistant.components.recorder import Recorder
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 import pytest
@@ -23,8 +24,14 @@ from .helpers import electra_login
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Let Home Assistant load the integration from custom_components/."""
+def auto_enable_custom_integrations(
+    recorder_mock: Recorder, enable_custom_integrations: None
+) -> None:
+    """Let Home Assistant load the integration from custom_components/.
+
+    The recorder first: the manifest depends on it (SEW's long-term statistics), and it must
+    start before Home Assistant does.
+    """
 
 
 @pytest.fixture

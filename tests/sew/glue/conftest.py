@@ -6,7 +6,6 @@ from collections.abc import Generator
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.components.recorder import Recorder
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 import pytest
@@ -27,14 +26,6 @@ from simulator import Simulator
 from simulator.sew import HOME_ACCOUNT, PASSWORD, USERNAME
 
 from ..conftest import HOSTS
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(
-    recorder_mock: Recorder, enable_custom_integrations: None
-) -> None:
-    """The recorder first (it must start before Home Assistant), then the integration."""
-
 
 # --- Home Assistant glue -------------------------------------------------------------------------
 
