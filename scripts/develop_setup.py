@@ -46,6 +46,13 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from simulator.electra.scenario import PRIMARY_PHONE as ELECTRA_PHONE
+from simulator.sew.scenario import (
+    ELECTRIC_METER as SEW_ELECTRIC_METER,
+    HOME_ACCOUNT as SEW_HOME_ACCOUNT,
+    PASSWORD as SEW_PASSWORD,
+    USERNAME as SEW_USERNAME,
+    WATER_METER as SEW_WATER_METER,
+)
 
 DOMAIN = "home_energy_cloud"
 ROOT = Path(__file__).resolve().parent.parent
@@ -593,8 +600,28 @@ async def electra(flow: Flow) -> Result:
     return await flow.submit({"code": code})
 
 
+async def sew(flow: Flow) -> Result:
+    """SEW utility: NPPD (flavor A) pointed at the fake, the demo login, its home account.
+
+    Reconfigure starts at the sign-in form (the utility is kept); a new entry at the picker.
+    """
+    sign_in = {
+        "username": SEW_USERNAME,
+        "password": SEW_PASSWORD,
+        "base_url": flow.hosts["portal_a"],
+    }
+    if flow.result.get("step_id") == "sew":
+        await flow.submit({"utility": "nppd"})
+    flow.expect_form("sew_credentials")
+    await flow.submit(sign_in)
+    flow.expect_form("sew_account")
+    await flow.submit({"account_number": SEW_HOME_ACCOUNT})
+    flow.expect_form("sew_meters")
+    return await flow.submit({"meters": [SEW_ELECTRIC_METER, SEW_WATER_METER]})
+
+
 # vendor key (the menu option, and the first step of reconfigure) -> what fills its steps
-VENDOR_SETUP: dict[str, Callable[[Flow], Awaitable[Result]]] = {"electra": electra}
+VENDOR_SETUP: dict[str, Callable[[Flow], Awaitable[Result]]] = {"electra": electra, "sew": sew}
 
 
 async def settle_entries(api: HomeAssistantApi, seconds: float) -> list[dict[str, Any]]:
