@@ -6,6 +6,7 @@ from collections.abc import AsyncGenerator, Generator
 import contextlib
 from dataclasses import replace
 from functools import partial
+import logging
 from unittest.mock import patch
 
 from homeassistant.components.recorder import Recorder
@@ -21,6 +22,10 @@ from simulator import SimClock, Simulator
 from simulator.electra import PRIMARY_PHONE, ElectraCloud
 
 from .helpers import electra_login
+
+# The test plugin sets SQLAlchemy's engine to INFO, which prints every recorder query once the
+# recorder runs in every test; warnings are enough.
+logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
 
 
 @pytest.fixture(autouse=True)
