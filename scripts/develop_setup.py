@@ -48,6 +48,13 @@ from packaging.utils import canonicalize_name
 from simulator.derapi import scenario as derapi_sc
 from simulator.electra.scenario import PRIMARY_PHONE as ELECTRA_PHONE
 from simulator.kiwigrid.auth import PASSWORD as KIWIGRID_PASSWORD, USERNAME as KIWIGRID_USERNAME
+from simulator.sew.scenario import (
+    ELECTRIC_METER as SEW_ELECTRIC_METER,
+    HOME_ACCOUNT as SEW_HOME_ACCOUNT,
+    PASSWORD as SEW_PASSWORD,
+    USERNAME as SEW_USERNAME,
+    WATER_METER as SEW_WATER_METER,
+)
 
 DOMAIN = "home_energy_cloud"
 ROOT = Path(__file__).resolve().parent.parent
@@ -702,6 +709,26 @@ async def kiwigrid(flow: Flow) -> Result:
     return await kiwigrid_account(flow)
 
 
+async def sew(flow: Flow) -> Result:
+    """SEW utility: NPPD (flavor A) pointed at the fake, the demo login, its home account.
+
+    Reconfigure starts at the sign-in form (the utility is kept); a new entry at the picker.
+    """
+    sign_in = {
+        "username": SEW_USERNAME,
+        "password": SEW_PASSWORD,
+        "base_url": flow.hosts["portal_a"],
+    }
+    if flow.result.get("step_id") == "sew":
+        await flow.submit({"utility": "nppd"})
+    flow.expect_form("sew_credentials")
+    await flow.submit(sign_in)
+    flow.expect_form("sew_account")
+    await flow.submit({"account_number": SEW_HOME_ACCOUNT})
+    flow.expect_form("sew_meters")
+    return await flow.submit({"meters": [SEW_ELECTRIC_METER, SEW_WATER_METER]})
+
+
 # vendor key (the menu option, and the first step of reconfigure) -> what fills its steps
 VENDOR_SETUP: dict[str, Callable[[Flow], Awaitable[Result]]] = {
     "electra": electra,
@@ -709,6 +736,7 @@ VENDOR_SETUP: dict[str, Callable[[Flow], Awaitable[Result]]] = {
     "kiwigrid": kiwigrid,
     # Reconfiguring a Solarwatt entry opens its account form directly.
     "kiwigrid_account": kiwigrid_account,
+    "sew": sew,
 }
 
 

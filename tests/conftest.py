@@ -6,6 +6,7 @@ from collections.abc import AsyncGenerator, Generator
 import contextlib
 from dataclasses import replace
 from functools import partial
+import logging
 from typing import Any
 from unittest.mock import patch
 
@@ -23,6 +24,10 @@ from simulator.electra import PRIMARY_PHONE, ElectraCloud
 
 from .helpers import electra_login
 
+# The test plugin sets SQLAlchemy's engine to INFO, which prints every recorder query once the
+# recorder runs in every test; warnings are enough.
+logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+
 
 @pytest.fixture
 def mock_recorder_before_hass(async_test_recorder: Any) -> None:
@@ -30,13 +35,14 @@ def mock_recorder_before_hass(async_test_recorder: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def auto_recorder(recorder_mock: Recorder) -> None:
-    """The integration depends on the recorder (Derapi imports statistics): every test has one."""
+def auto_enable_custom_integrations(
+    recorder_mock: Recorder, enable_custom_integrations: None
+) -> None:
+    """Let Home Assistant load the integration from custom_components/.
 
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Let Home Assistant load the integration from custom_components/."""
+    The recorder first: the manifest depends on it (SEW's long-term statistics), and it must
+    start before Home Assistant does.
+    """
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from .const import DOMAIN
 from .derapi.config_flow import DerapiConfigFlow
 from .electra.config_flow import ElectraConfigFlow
 from .kiwigrid.config_flow import KiwigridConfigFlow
+from .sew.config_flow import SewConfigFlow
 
 
 class HomeEnergyCloudConfigFlow(
-    ElectraConfigFlow, KiwigridConfigFlow, DerapiConfigFlow, domain=DOMAIN
+    ElectraConfigFlow, KiwigridConfigFlow, SewConfigFlow, DerapiConfigFlow, domain=DOMAIN
 ):
     """Set up one vendor account."""

@@ -10,9 +10,10 @@ from typing import Any
 from .derapi import DERAPI
 from .electra import ELECTRA
 from .kiwigrid import KIWIGRID
+from .sew import SEW
 from .vendor_spec import VendorSpec
 
-VENDORS: dict[str, VendorSpec[Any]] = {spec.key: spec for spec in (ELECTRA, KIWIGRID, DERAPI)}
+VENDORS: dict[str, VendorSpec[Any]] = {spec.key: spec for spec in (ELECTRA, KIWIGRID, SEW, DERAPI)}
 
 
 def get_vendor(key: object) -> VendorSpec[Any] | None:

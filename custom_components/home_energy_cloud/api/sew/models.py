@@ -105,6 +105,8 @@ class SewUsageRow:
     """False for rows the utility marks ``Estimated``: they will be rewritten later."""
     returned: float | None = None
     """Energy returned to the grid in the interval, where the meter reports it."""
+    credit: float | None = None
+    """The money credited for ``returned`` (the export row's amount), where reported."""
 
 
 @dataclass(frozen=True, slots=True)

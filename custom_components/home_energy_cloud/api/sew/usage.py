@@ -101,6 +101,7 @@ def _parse_row(
         cost=None if exported else cost,
         final=status not in _ESTIMATED,
         returned=quantity if exported else None,
+        credit=cost if exported else None,
     )
 
 
@@ -183,6 +184,7 @@ def _merge(left: SewUsageRow, right: SewUsageRow) -> SewUsageRow:
         cost=_add(left.cost, right.cost),
         final=left.final and right.final,
         returned=_add(left.returned, right.returned),
+        credit=_add(left.credit, right.credit),
     )
 
 
