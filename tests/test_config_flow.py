@@ -12,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
+from custom_components.home_energy_cloud import config_flow
 from custom_components.home_energy_cloud.api.electra import DEFAULT_BASE_URL
 from custom_components.home_energy_cloud.config_flow_base import normalize_base_url
 from custom_components.home_energy_cloud.const import (
@@ -347,3 +348,12 @@ async def test_reauth_and_reconfigure_of_an_unknown_vendor_abort(hass: HomeAssis
     assert result["reason"] == "unknown_vendor"
     result = await entry.start_reconfigure_flow(hass)
     assert result["reason"] == "unknown_vendor"
+
+
+async def test_only_vendors_with_options_offer_them(
+    hass: HomeAssistant, electra_entry: MockConfigEntry
+) -> None:
+    """The options flow belongs to the entry's vendor; Electra has none."""
+    assert not config_flow.HomeEnergyCloudConfigFlow.async_supports_options(electra_entry)
+    derapi_entry = MockConfigEntry(domain=DOMAIN, data={CONF_VENDOR: "derapi"})
+    assert config_flow.HomeEnergyCloudConfigFlow.async_supports_options(derapi_entry)

@@ -6,7 +6,8 @@ from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
 
@@ -36,6 +37,23 @@ class HomeEnergyCloudFlowBase(ConfigFlow):
 
     VERSION = 1
     MINOR_VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry[Any]) -> OptionsFlow:
+        """The options flow of the entry's vendor (offered only where it has one)."""
+        vendor = get_vendor(config_entry.data.get(CONF_VENDOR))
+        # Home Assistant only asks for entries async_supports_options said yes to.
+        assert vendor is not None
+        assert vendor.options_flow is not None
+        return vendor.options_flow()
+
+    @classmethod
+    @callback
+    def async_supports_options(cls, config_entry: ConfigEntry[Any]) -> bool:
+        """Whether the entry's vendor has options."""
+        vendor = get_vendor(config_entry.data.get(CONF_VENDOR))
+        return vendor is not None and vendor.options_flow is not None
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """First step: pick the vendor (labels from config.step.user.menu_options)."""

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, OptionsFlow
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
@@ -79,6 +79,8 @@ class VendorSpec[RuntimeT: VendorRuntime]:
         None
     )
     """Cleans up what the vendor kept for a deleted entry (e.g. stored sessions)."""
+    options_flow: Callable[[], OptionsFlow] | None = None
+    """The vendor's options flow, if its entries have options."""
 
     def endpoint_url(self, data: Mapping[str, Any], key: str) -> str:
         """The URL of one named endpoint for an entry: its override, else the default."""

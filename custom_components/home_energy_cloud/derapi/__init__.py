@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import OptionsFlow
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 
@@ -63,7 +64,16 @@ async def async_create_runtime(
     )
 
 
+def options_flow() -> OptionsFlow:
+    """Vendor credentials and the polling pace."""
+    # Imported here: the flow module imports this one for DERAPI.
+    from .config_flow import DerapiOptionsFlow  # noqa: PLC0415
+
+    return DerapiOptionsFlow()
+
+
 DERAPI: VendorSpec[DerapiRuntime] = VendorSpec(
+    options_flow=options_flow,
     key=VENDOR_KEY,
     name="Derapi",
     platforms=(Platform.BINARY_SENSOR, Platform.SELECT, Platform.SENSOR),

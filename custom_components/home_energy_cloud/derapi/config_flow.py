@@ -6,11 +6,9 @@ from typing import Any
 
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
-    ConfigEntry,
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -82,18 +80,6 @@ class DerapiConfigFlow(HomeEnergyCloudFlowBase, VendorCredentialSteps):
     """Client id and secret, environment and hosts; then stored or per-vendor credentials."""
 
     _authorization: str
-
-    @staticmethod
-    @callback
-    def async_get_options_flow(config_entry: ConfigEntry[Any]) -> OptionsFlow:
-        """Vendor credentials and the polling pace (Derapi entries only)."""
-        return DerapiOptionsFlow()
-
-    @classmethod
-    @callback
-    def async_supports_options(cls, config_entry: ConfigEntry[Any]) -> bool:
-        """Only Derapi entries have options."""
-        return bool(config_entry.data.get(CONF_VENDOR) == VENDOR_KEY)
 
     async def async_step_derapi(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """The Derapi API client (id, secret), production or sandbox, and every host."""
