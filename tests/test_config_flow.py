@@ -289,6 +289,8 @@ async def test_reauth_replaces_token_and_imei(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
+    # No translation domain: the frontend shows the integration's own text, not the generic one.
+    assert result.get("translation_domain") is None
     assert entry.data["token"] != old["token"]
     assert entry.data["imei"] != old["imei"]
     assert {k: v for k, v in entry.data.items() if k not in ("token", "imei")} == {
@@ -326,6 +328,7 @@ async def test_reconfigure_logs_in_again(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
+    assert result.get("translation_domain") is None
     assert electra_entry.data[CONF_BASE_URL] == simulator.base_url("electra")
 
 

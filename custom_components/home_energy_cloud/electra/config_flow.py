@@ -155,9 +155,11 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
 
     def _finish(self, token: str) -> ConfigFlowResult:
         credentials = {CONF_IMEI: self._client.imei, CONF_TOKEN: token}
+        # The reasons are named although they are Home Assistant's defaults: left out, the
+        # abort points the frontend at Home Assistant's generic text, not at ours.
         if self.source == SOURCE_REAUTH:
             return self.async_update_reload_and_abort(
-                self._get_reauth_entry(), data_updates=credentials
+                self._get_reauth_entry(), data_updates=credentials, reason="reauth_successful"
             )
         data = {
             CONF_VENDOR: VENDOR_KEY,
@@ -166,7 +168,9 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
             **self._base_url_data,
         }
         if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_reload_and_abort(self._get_reconfigure_entry(), data=data)
+            return self.async_update_reload_and_abort(
+                self._get_reconfigure_entry(), data=data, reason="reconfigure_successful"
+            )
         return self.async_create_entry(title=f"Electra Smart ({_masked(self._phone)})", data=data)
 
     async def async_step_electra_reauth(
