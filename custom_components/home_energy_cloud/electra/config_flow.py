@@ -25,6 +25,7 @@ from ..const import CONF_ADVANCED, CONF_VENDOR, LOGGER
 from ..schema import vol
 from . import ELECTRA, create_client
 from .const import CONF_CODE, CONF_IMEI, CONF_PHONE, CONF_RESEND, CONF_TOKEN, VENDOR_KEY
+from .sessions import ElectraSessions
 
 STEP_PHONE = VENDOR_KEY
 STEP_OTP = "electra_otp"
@@ -130,6 +131,8 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
                         LOGGER.exception("Unexpected error checking the Electra Smart code")
                         errors["base"] = "unknown"
                     else:
+                        sessions = await ElectraSessions.async_get(self.hass)
+                        sessions.hand_over(token, self._client.session_snapshot())
                         return self._finish(token)
         return self._show_otp_form(step_id, errors)
 
