@@ -166,6 +166,8 @@ def test_bad_base_url_then_wrong_sms_code_then_the_right_one(
     field.fill(simulator.base_url("electra"))
     ui.submit(session)
     dialog = ui.expect_code_step(session)
+    # A toggle is switched on, not ticked.
+    expect(dialog.get_by_text(re.compile(r"^Switch this on and submit if the SMS"))).to_be_visible()
     right = _otp(simulator, PRIMARY_PHONE)
     wrong = f"{(int(right) + 1) % 10_000:04d}"
     ui.enter_code(session, wrong)
