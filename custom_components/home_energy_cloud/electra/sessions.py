@@ -1,7 +1,8 @@
 """Electra sessions outlive their clients: in memory across reloads, on disk across restarts.
 
-Each new client would otherwise start with a VALIDATE_TOKEN, and two of those within 5 minutes
-(a reload after a reconfigure, two quick restarts) get the token locked out.
+Each new client would otherwise start with a VALIDATE_TOKEN, and more than one per 10 minutes
+(a reload after a reconfigure, two quick restarts) risks the token's lockout; the client then
+waits out its guard instead. A new entry starts on the session its config flow signed in with.
 """
 
 from __future__ import annotations
