@@ -142,7 +142,7 @@ async def main() -> None:
         default="1:1,100:10,1000:10,1000:100",
         help="devices:sites pairs (default 1:1,100:10,1000:10,1000:100)",
     )
-    parser.add_argument("--concurrency", default="32", help="detail concurrency, e.g. 32,48")
+    parser.add_argument("--concurrency", default="40", help="detail concurrency, e.g. 32,48")
     parser.add_argument("--latency", type=float, default=0.1, help="added latency in s")
     args = parser.parse_args()
     print(f"Derapi refresh, {args.latency * 1000:.0f} ms added latency per request\n")

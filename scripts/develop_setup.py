@@ -45,6 +45,7 @@ import aiohttp
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from simulator.derapi import scenario as derapi_sc
 from simulator.electra.scenario import PRIMARY_PHONE as ELECTRA_PHONE
 
 DOMAIN = "home_energy_cloud"
@@ -631,8 +632,59 @@ async def electra(flow: Flow, phone: str = ELECTRA_PHONE) -> Result:
     return await flow.submit({"code": code})
 
 
+# Derapi: the simulator's header client, with every vendor's credentials, in the order the flow
+# asks for them (its own order, whatever order they are chosen in).
+DERAPI_VENDOR_FORMS: dict[str, dict[str, str]] = {
+    "sma": {"client_id": derapi_sc.SMA_CLIENT_ID, "client_secret": derapi_sc.SMA_CLIENT_SECRET},
+    "solis": {"key_id": derapi_sc.SOLIS_KEY_ID, "key_secret": derapi_sc.SOLIS_KEY_SECRET},
+    "solaredge": {"api_key": derapi_sc.SOLAREDGE_API_KEY},
+    "enphase": {
+        "client_id": derapi_sc.ENPHASE_CLIENT_ID,
+        "client_secret": derapi_sc.ENPHASE_CLIENT_SECRET,
+        "api_key": derapi_sc.ENPHASE_API_KEY,
+        "refresh_token": derapi_sc.ENPHASE_REFRESH_TOKEN,
+    },
+    "tesla": {
+        "client_id": derapi_sc.TESLA_CLIENT_ID,
+        "refresh_token": derapi_sc.TESLA_REFRESH_TOKEN,
+    },
+}
+
+
+async def derapi(flow: Flow) -> Result:
+    """Derapi: the header client and every host at the simulator, then each vendor's form.
+
+    Reconfigure ends after the account step (vendor credentials are kept; Tesla's and Enphase's
+    rotated refresh tokens do not survive a fresh simulator, so those two then show a repair).
+    """
+    hosts = flow.hosts
+    result = await flow.submit(
+        {
+            "client_id": derapi_sc.CLIENT_ID,
+            "client_secret": derapi_sc.CLIENT_SECRET,
+            "environment": "production",
+            "api_url": hosts["api"],
+            "auth_url": hosts["auth"],
+            "sma_auth_url": hosts["sma_auth"],
+            "enphase_auth_url": hosts["enphase_auth"],
+            "tesla_auth_url": hosts["tesla_auth"],
+        }
+    )
+    if result.get("type") != "form":
+        return result
+    flow.expect_form("derapi_authorization")
+    await flow.submit({"authorization": "headers", "vendors": list(DERAPI_VENDOR_FORMS)})
+    for kind, values in DERAPI_VENDOR_FORMS.items():
+        flow.expect_form(f"derapi_{kind}")
+        result = await flow.submit(values)
+    return result
+
+
 # vendor key (the menu option, and the first step of reconfigure) -> what fills its steps
-VENDOR_SETUP: dict[str, Callable[[Flow], Awaitable[Result]]] = {"electra": electra}
+VENDOR_SETUP: dict[str, Callable[[Flow], Awaitable[Result]]] = {
+    "electra": electra,
+    "derapi": derapi,
+}
 
 
 async def settle_entries(api: HomeAssistantApi, seconds: float) -> list[dict[str, Any]]:

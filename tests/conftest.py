@@ -6,8 +6,10 @@ from collections.abc import AsyncGenerator, Generator
 import contextlib
 from dataclasses import replace
 from functools import partial
+from typing import Any
 from unittest.mock import patch
 
+from homeassistant.components.recorder import Recorder
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 import pytest
@@ -20,6 +22,16 @@ from simulator import SimClock, Simulator
 from simulator.electra import PRIMARY_PHONE, ElectraCloud
 
 from .helpers import electra_login
+
+
+@pytest.fixture
+def mock_recorder_before_hass(async_test_recorder: Any) -> None:
+    """Prepare the recorder before ``hass`` is created, as the recorder fixtures require."""
+
+
+@pytest.fixture(autouse=True)
+def auto_recorder(recorder_mock: Recorder) -> None:
+    """The integration depends on the recorder (Derapi imports statistics): every test has one."""
 
 
 @pytest.fixture(autouse=True)

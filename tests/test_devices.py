@@ -29,8 +29,9 @@ def test_removal_needs_misses_an_hour_apart() -> None:
     # Lists every few seconds add no evidence within the hour.
     for second in range(1, 100):
         assert state.report({"a"}, HOUR + second * 30, everything) == set()
+    # An hourly list a little early (scheduler jitter) still counts as an hour later.
     assert state.misses["b"][0] == 1
-    assert state.report({"a"}, 2 * HOUR, everything) == {"b"}
+    assert state.report({"a"}, 2 * HOUR - 1, everything) == {"b"}
     assert MISSES_TO_REMOVE == 2
     assert state.listed == {"a"}
     assert "b" not in state.misses

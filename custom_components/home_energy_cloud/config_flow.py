@@ -7,8 +7,9 @@ integration's flow inherits all of them.
 from __future__ import annotations
 
 from .const import DOMAIN
+from .derapi.config_flow import DerapiConfigFlow
 from .electra.config_flow import ElectraConfigFlow
 
 
-class HomeEnergyCloudConfigFlow(ElectraConfigFlow, domain=DOMAIN):
+class HomeEnergyCloudConfigFlow(ElectraConfigFlow, DerapiConfigFlow, domain=DOMAIN):
     """Set up one vendor account."""

@@ -38,6 +38,9 @@ from .const import DOMAIN, LOGGER
 
 MISSES_TO_REMOVE = 2
 MISS_INTERVAL = timedelta(hours=1)
+# Hourly lists arrive a little early or late (schedulers add jitter); they still count as an
+# hour apart.
+MISS_INTERVAL_SLACK = timedelta(minutes=5)
 STORAGE_VERSION = 1
 SAVE_DELAY = 5  # seconds: coalesces the updates of one refresh into one write
 
@@ -74,7 +77,7 @@ class MissingDevices:
             if not in_scope(uid):
                 continue
             count, last = self.misses.get(uid, [0, 0.0])
-            if count == 0 or now - last >= MISS_INTERVAL.total_seconds():
+            if count == 0 or now - last >= (MISS_INTERVAL - MISS_INTERVAL_SLACK).total_seconds():
                 count, last = count + 1, now
             self.misses[uid] = [count, last]
             if count >= MISSES_TO_REMOVE:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .derapi import DERAPI
 from .electra import ELECTRA
 from .vendor_spec import VendorSpec
 
-VENDORS: dict[str, VendorSpec[Any]] = {spec.key: spec for spec in (ELECTRA,)}
+VENDORS: dict[str, VendorSpec[Any]] = {spec.key: spec for spec in (ELECTRA, DERAPI)}
 
 
 def get_vendor(key: object) -> VendorSpec[Any] | None:

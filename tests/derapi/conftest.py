@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Generator
+import contextlib
+from dataclasses import replace
+from datetime import timedelta
+from functools import partial
 from typing import Any
+from unittest.mock import patch
 
 import aiohttp
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.home_energy_cloud.api.derapi import (
     DerapiClient,
@@ -18,6 +26,8 @@ from custom_components.home_energy_cloud.api.derapi import (
     TeslaCredentials,
     VendorCredentials,
 )
+from custom_components.home_energy_cloud.const import DOMAIN
+from custom_components.home_energy_cloud.derapi import DERAPI
 from simulator import SimClock, Simulator
 from simulator.derapi import DerapiCloud, scenario as sc
 
@@ -131,3 +141,84 @@ def make_client(
         return DerapiClient(http, **options)
 
     return factory
+
+
+# --- Home Assistant ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def backfill() -> timedelta:
+    """How far back a new entry imports statistics (30 days for real; tests keep it short)."""
+    return timedelta(days=2)
+
+
+@pytest.fixture
+def derapi_client_timing(sim_clock: SimClock, backfill: timedelta) -> Generator[None]:
+    """Clients the integration builds run on the simulator's clock (tokens expire with it)."""
+    on_sim_clock = partial(DerapiClient, clock=sim_clock.monotonic)
+    with (
+        patch("custom_components.home_energy_cloud.derapi.client.DerapiClient", on_sim_clock),
+        patch("custom_components.home_energy_cloud.derapi.statistics.BACKFILL", backfill),
+    ):
+        yield
+
+
+def entry_endpoints(simulator: Simulator) -> dict[str, str]:
+    """Entry data that points every Derapi host at the simulator."""
+    urls = simulator.host_urls("derapi")
+    return {
+        "api_url": urls["api"],
+        "auth_url": urls["auth"],
+        "sma_auth_url": urls["sma_auth"],
+        "enphase_auth_url": urls["enphase_auth"],
+        "tesla_auth_url": urls["tesla_auth"],
+    }
+
+
+@pytest.fixture
+def derapi_vendor_credentials(
+    sma_credentials: SmaCredentials, tesla_credentials: TeslaCredentials
+) -> list[VendorCredentials]:
+    """The vendors the entry sends credentials for: the Home site's SMA and Tesla."""
+    return [sma_credentials, tesla_credentials]
+
+
+@pytest.fixture
+def derapi_entry(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    derapi_client_timing: None,
+    derapi_vendor_credentials: list[VendorCredentials],
+) -> MockConfigEntry:
+    """A Derapi entry sending SMA and Tesla credentials, on the simulator."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Derapi ({sc.CLIENT_ID})",
+        unique_id=sc.CLIENT_ID,
+        data={
+            "vendor": "derapi",
+            "client_id": sc.CLIENT_ID,
+            "client_secret": sc.CLIENT_SECRET,
+            "environment": "production",
+            **entry_endpoints(simulator),
+            "vendor_credentials": {c.kind: c.to_dict() for c in derapi_vendor_credentials},
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def setup_derapi(
+    hass: HomeAssistant, derapi_entry: MockConfigEntry, platforms: list[Platform] | None
+) -> MockConfigEntry:
+    """The Derapi entry, set up (only `platforms`, when the test names some)."""
+    with contextlib.ExitStack() as stack:
+        if platforms is not None:
+            only = replace(DERAPI, platforms=tuple(platforms))
+            stack.enter_context(
+                patch.dict("custom_components.home_energy_cloud.vendors.VENDORS", {"derapi": only})
+            )
+        assert await hass.config_entries.async_setup(derapi_entry.entry_id)
+        await hass.async_block_till_done()
+    return derapi_entry
