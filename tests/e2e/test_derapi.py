@@ -35,11 +35,6 @@ def _devices(home_assistant: HomeAssistantProcess, entry_id: str) -> list[dict[s
     return [device for device in registry if entry_id in device["config_entries"]]
 
 
-def _statistic_ids(home_assistant: HomeAssistantProcess) -> set[str]:
-    listed = home_assistant.ws({"type": "recorder/list_statistic_ids", "statistic_type": "sum"})
-    return {item["statistic_id"] for item in listed}
-
-
 def test_add_derapi_with_a_refused_vendor_credential(
     session: BrowserSession, simulator: SimulatorProcess, home_assistant: HomeAssistantProcess
 ) -> None:
@@ -105,7 +100,7 @@ def _solar_on_the_energy_dashboard(
     page = session.page
     wait_until(
         "the site's solar production statistic",
-        lambda: SOLAREDGE_SOLAR in _statistic_ids(home_assistant),
+        lambda: SOLAREDGE_SOLAR in home_assistant.statistic_ids(),
         timeout=120,
     )
     home_assistant.ws(
