@@ -47,6 +47,7 @@ from packaging.utils import canonicalize_name
 
 from simulator.derapi import scenario as derapi_sc
 from simulator.electra.scenario import PRIMARY_PHONE as ELECTRA_PHONE
+from simulator.kiwigrid.auth import PASSWORD as KIWIGRID_PASSWORD, USERNAME as KIWIGRID_USERNAME
 
 DOMAIN = "home_energy_cloud"
 ROOT = Path(__file__).resolve().parent.parent
@@ -680,10 +681,34 @@ async def derapi(flow: Flow) -> Result:
     return result
 
 
+async def kiwigrid_account(flow: Flow) -> Result:
+    """Solarwatt / Kiwigrid account form: the scenario's account, every host at the simulator."""
+    hosts = flow.sim.hosts["kiwigrid"]  # flow.vendor is a step id when reconfiguring
+    return await flow.submit(
+        {
+            "username": KIWIGRID_USERNAME,
+            "password": KIWIGRID_PASSWORD,
+            "solarwatt_auth_url": hosts["keycloak"],
+            "solarwatt_portal_url": hosts["portal"],
+            "solarwatt_hems_url": hosts["hems"],
+        }
+    )
+
+
+async def kiwigrid(flow: Flow) -> Result:
+    """Solarwatt / Kiwigrid: the current Solarwatt cloud (REST), then the account form."""
+    await flow.submit({"portal": "solarwatt"})
+    flow.expect_form("kiwigrid_account")
+    return await kiwigrid_account(flow)
+
+
 # vendor key (the menu option, and the first step of reconfigure) -> what fills its steps
 VENDOR_SETUP: dict[str, Callable[[Flow], Awaitable[Result]]] = {
     "electra": electra,
     "derapi": derapi,
+    "kiwigrid": kiwigrid,
+    # Reconfiguring a Solarwatt entry opens its account form directly.
+    "kiwigrid_account": kiwigrid_account,
 }
 
 

@@ -67,7 +67,7 @@ async def test_menu_lists_exactly_the_registered_vendors(hass: HomeAssistant) ->
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "user"
-    assert list(result["menu_options"]) == list(VENDORS) == ["electra", "derapi"]
+    assert list(result["menu_options"]) == list(VENDORS) == ["electra", "kiwigrid", "derapi"]
 
 
 async def test_electra_login_creates_the_entry(hass: HomeAssistant, simulator: Simulator) -> None:

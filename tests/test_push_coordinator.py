@@ -45,6 +45,7 @@ class QueuePush(HomeEnergyCloudPushCoordinator[int]):
         self.poll_value: int | ApiError = 0
         self.polls = 0
         self.connections = 0
+        self.closed = 0
 
     async def _async_fetch(self) -> int:
         self.polls += 1
@@ -62,6 +63,9 @@ class QueuePush(HomeEnergyCloudPushCoordinator[int]):
                 raise event
             assert isinstance(event, int)
             self.async_push(event)
+
+    async def _async_close_connection(self) -> None:
+        self.closed += 1
 
 
 @pytest.fixture
@@ -176,6 +180,7 @@ async def test_stopping_home_assistant_ends_the_listener(
     await coordinator.events.put(ApiConnectionError("would reconnect"))
     await settle(hass)
     assert coordinator.connections == 1
+    assert coordinator.closed == 1  # the connection is closed too, not only the task
 
 
 async def test_unloading_ends_the_listener(
@@ -186,3 +191,6 @@ async def test_unloading_ends_the_listener(
     await coordinator.events.put(ApiConnectionError("would reconnect"))
     await settle(hass)
     assert coordinator.connections == 1
+    assert coordinator.closed == 1
+    await entry._async_process_on_unload(hass)  # a second stop closes nothing twice
+    assert coordinator.closed == 1

@@ -9,7 +9,10 @@ from __future__ import annotations
 from .const import DOMAIN
 from .derapi.config_flow import DerapiConfigFlow
 from .electra.config_flow import ElectraConfigFlow
+from .kiwigrid.config_flow import KiwigridConfigFlow
 
 
-class HomeEnergyCloudConfigFlow(ElectraConfigFlow, DerapiConfigFlow, domain=DOMAIN):
+class HomeEnergyCloudConfigFlow(
+    ElectraConfigFlow, KiwigridConfigFlow, DerapiConfigFlow, domain=DOMAIN
+):
     """Set up one vendor account."""

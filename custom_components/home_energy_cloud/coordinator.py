@@ -131,12 +131,21 @@ class HomeEnergyCloudPushCoordinator[DataT](HomeEnergyCloudCoordinator[DataT]):
             self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._async_stop_push)
         )
 
+    async def _async_close_connection(self) -> None:
+        """Close what :meth:`_async_listen` left open (the listener has ended); override.
+
+        Cancelling the listener ends its task but not necessarily its socket: a client that
+        keeps its connection between calls (so polls can use it) closes it here, on unload
+        and when Home Assistant stops.
+        """
+
     async def _async_stop_push(self, _event: Event | None = None) -> None:
         if (listener := self._listener) is not None:
             self._listener = None
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
+            await self._async_close_connection()
 
     async def _async_supervise(self) -> None:
         failures = 0

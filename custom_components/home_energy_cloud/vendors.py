@@ -9,9 +9,10 @@ from typing import Any
 
 from .derapi import DERAPI
 from .electra import ELECTRA
+from .kiwigrid import KIWIGRID
 from .vendor_spec import VendorSpec
 
-VENDORS: dict[str, VendorSpec[Any]] = {spec.key: spec for spec in (ELECTRA, DERAPI)}
+VENDORS: dict[str, VendorSpec[Any]] = {spec.key: spec for spec in (ELECTRA, KIWIGRID, DERAPI)}
 
 
 def get_vendor(key: object) -> VendorSpec[Any] | None:

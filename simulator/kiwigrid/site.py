@@ -113,7 +113,7 @@ class Site:
         self._last = clock.time()
         self.devices: dict[str, SimDevice] = {}
         self._soc = [60.0, 40.0]
-        # (time, Location Work* counters) after each step, for the analytics period totals.
+        # (time, Location Work* counters) at each whole minute, for the analytics period totals.
         self._history: list[tuple[float, dict[str, float]]] = []
         self._build()
         self._record()
@@ -276,14 +276,20 @@ class Site:
         ev["WorkACInSession"] = ev["WorkACInSession"] + p["ev"] * hours if p["ev"] else 0.0
 
     def update(self) -> None:
-        """Bring every tag up to the clock's current time."""
+        """Bring every tag up to the clock's current time.
+
+        Steps end on whole minutes where they can, and the history keeps one record per whole
+        minute: a burst of requests within a second must not crowd older minutes out of it.
+        """
         now = self._clock.time()
         while self._last < now:
-            step = min(STEP_SECONDS, now - self._last)
-            powers = self._powers(self._last + step / 2)
-            self._integrate(powers, step)
-            self._last += step
-            self._record()
+            boundary = (math.floor(self._last / STEP_SECONDS) + 1) * STEP_SECONDS
+            end = min(boundary, now)
+            powers = self._powers((self._last + end) / 2)
+            self._integrate(powers, end - self._last)
+            self._last = end
+            if end == boundary:
+                self._record()
         self._apply_powers(self._powers(now))
         self.devices[EM_GUID].tags["DateCloudLastSeen"] = int(now * 1000)
 
@@ -295,11 +301,15 @@ class Site:
             del self._history[: len(self._history) - HISTORY_STEPS]
 
     def work_between(self, start: float, end: float) -> dict[str, float]:
-        """Location Work* energy (Wh) between two Unix times, from the per-step history."""
+        """Location Work* energy (Wh) between two Unix times (minute records; now exactly)."""
         self.update()
         times = [t for t, _ in self._history]
+        location = self.devices[LOCATION_GUID].tags
+        current = {tag: location[tag] for tag in LOCATION_WORK_TAGS}
 
         def at(moment: float) -> dict[str, float]:
+            if moment >= self._last:
+                return current
             return self._history[max(bisect.bisect_right(times, moment) - 1, 0)][1]
 
         first, last = at(start), at(end)

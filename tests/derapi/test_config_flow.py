@@ -160,7 +160,7 @@ async def test_headers_need_a_vendor(hass: HomeAssistant, simulator: Simulator) 
 @pytest.mark.parametrize(
     ("change", "error"),
     [
-        ({"client_secret": "wrong"}, "invalid_auth"),
+        ({"client_secret": "wrong"}, "invalid_client"),
         ({CONF_ADVANCED: {"api_url": "not a url"}}, "invalid_base_url"),
     ],
 )
@@ -226,7 +226,7 @@ async def test_reauth_with_the_new_secret(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"client_secret": "still-wrong"}
     )
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"base": "invalid_client"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"client_secret": sc.CLIENT_SECRET}
     )

@@ -57,7 +57,7 @@ def error_key(err: Exception) -> str:
     if isinstance(err, DerapiVendorAuthError):
         return "vendor_unauthorized"
     if isinstance(err, DerapiAuthError):
-        return "invalid_auth"
+        return "invalid_client"
     if isinstance(err, DerapiVendorError):
         return "vendor_unavailable"
     if isinstance(err, DerapiConnectionError):

@@ -8,6 +8,7 @@ from typing import Any
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from ..api.electra import ElectraCommandNotAppliedError, ElectraDevice, ElectraTelemetry
 from ..api.exceptions import ApiError
@@ -67,14 +68,13 @@ def unit_available(coordinator: ElectraCoordinator, device_id: int) -> bool:
     )
 
 
-class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
-    """An entity of one air conditioner, fed by the account's telemetry coordinator."""
+class ElectraUnitEntity[CoordinatorT: DataUpdateCoordinator[Any]](
+    HomeEnergyCloudEntity[CoordinatorT]
+):
+    """An entity attached to one air conditioner's device."""
 
     def __init__(
-        self,
-        coordinator: ElectraCoordinator,
-        description: EntityDescription,
-        device: ElectraDevice,
+        self, coordinator: CoordinatorT, description: EntityDescription, device: ElectraDevice
     ) -> None:
         """Attach to the unit's device."""
         super().__init__(
@@ -85,6 +85,10 @@ class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
         )
         self.device_id = device.id
         self._device_name = device.name
+
+
+class ElectraEntity(ElectraUnitEntity[ElectraCoordinator]):
+    """An entity of one air conditioner, fed by the account's telemetry coordinator."""
 
     @property
     def telemetry(self) -> ElectraTelemetry | None:
@@ -127,27 +131,12 @@ class ElectraEntity(HomeEnergyCloudEntity[ElectraCoordinator]):
             raise action_error(self.hass, self.coordinator.config_entry, err) from err
 
 
-class ElectraTimersEntity(HomeEnergyCloudEntity[ElectraTimersCoordinator]):
+class ElectraTimersEntity(ElectraUnitEntity[ElectraTimersCoordinator]):
     """An entity of one unit's cloud timers.
 
     Timers live in the cloud, but an entity that stays usable while its unit is offline or the
     account is locked out misleads: availability follows the unit (and so the account) too.
     """
-
-    def __init__(
-        self,
-        coordinator: ElectraTimersCoordinator,
-        description: EntityDescription,
-        device: ElectraDevice,
-    ) -> None:
-        """Attach to the unit's device."""
-        super().__init__(
-            coordinator,
-            description,
-            device_unique_id=device_unique_id(device),
-            device_info=device_info(device),
-        )
-        self.device_id = device.id
 
     async def async_added_to_hass(self) -> None:
         """Also follow the unit's telemetry, which decides availability."""

@@ -9,7 +9,13 @@ Every source returns a :class:`KiwigridSite`. No Home Assistant imports.
 """
 
 from .bus import KiwibusClient
-from .context import PortalContext, parse_context_js, parse_context_json, token_expiry
+from .context import (
+    PortalContext,
+    parse_context_js,
+    parse_context_json,
+    token_expiry,
+    token_subject,
+)
 from .eventbus import DeviceEvent, Envelope, Reply, parse_device_event, parse_envelope
 from .exceptions import (
     KiwigridAuthError,
@@ -91,4 +97,5 @@ __all__ = [
     "parse_frame",
     "parse_local_devices",
     "token_expiry",
+    "token_subject",
 ]

@@ -27,7 +27,7 @@ from .const import (
     BUS_REQUEST_TIMEOUT,
     BUS_SERVICE_DEVICES,
 )
-from .context import PortalContext
+from .context import PortalContext, token_subject
 from .eventbus import (
     PING,
     Envelope,
@@ -109,6 +109,11 @@ class KiwibusClient:
     def connected(self) -> bool:
         """Whether the socket is open."""
         return self._ws is not None and not self._ws.closed and self._lost is None
+
+    @property
+    def user_id(self) -> str | None:
+        """The logged-in account's id (from the access token), None before the login."""
+        return token_subject(self._context.access_token) if self._context else None
 
     async def login(self) -> PortalContext:
         """The seed's four-step login; raises the three typed login errors."""

@@ -45,6 +45,16 @@ def token_expiry(token: str) -> float | None:
     return None
 
 
+def token_subject(token: str) -> str | None:
+    """The account a token belongs to: a JWT's ``sub`` or a 2018 token's ``user_id``."""
+    parts = token.split(".")
+    for index, key in ((1, "sub"), (0, "user_id")):
+        claims = _decode_claims(parts[index]) if len(parts) > index else None
+        if claims is not None and (subject := as_text(claims.get(key))) is not None:
+            return subject
+    return None
+
+
 def _decode_claims(part: str) -> Mapping[str, object] | None:
     try:
         raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))

@@ -18,7 +18,7 @@ import aiohttp
 from yarl import URL
 
 from .const import TOKEN_REFRESH_MARGIN
-from .context import PortalContext
+from .context import PortalContext, token_subject
 from .exceptions import KiwigridRequestError, KiwigridTokenExpiredError
 from .hems_parsers import EnergyTotals, parse_analytics, parse_batteries, parse_energy_flow
 from .http import CookieHttp, HttpAnswer
@@ -56,6 +56,11 @@ class HemsClient:
 
     def __repr__(self) -> str:
         return f"HemsClient(portal={self.portal.key!r})"
+
+    @property
+    def user_id(self) -> str | None:
+        """The logged-in account's id (from the access token), None before the login."""
+        return token_subject(self._context.access_token) if self._context else None
 
     async def login(self) -> PortalContext:
         """Run the full browser login; raises the three typed login errors."""
