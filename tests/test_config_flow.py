@@ -101,6 +101,28 @@ async def test_electra_login_creates_the_entry(hass: HomeAssistant, simulator: S
     # The stored token is the one the cloud issued for this IMEI: the entry loads with it.
     assert entry.state.name == "LOADED"
     assert hass.states.async_entity_ids("climate")
+    # The entry continues the session the flow signed in with: no VALIDATE_TOKEN spent, so
+    # the one allowed per 10 minutes is there when the cloud refuses that session.
+    assert simulator.cloud("electra").validate_calls == 0
+
+
+async def test_a_token_revoked_after_set_up_asks_for_reauth_at_the_next_poll(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    result = await _phone_step(hass, simulator)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"code": _code(simulator)}
+    )
+    await hass.async_block_till_done()
+    entry = result["result"]
+    simulator.cloud("electra").revoke_tokens(ELECTRA_PHONE)
+
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+    assert simulator.cloud("electra").validate_calls == 1
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
 
 
 async def test_base_url_is_in_a_collapsed_section(hass: HomeAssistant) -> None:
@@ -290,6 +312,8 @@ async def test_reauth_replaces_token_and_imei(
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
+    # No translation domain: the frontend shows the integration's own text, not the generic one.
+    assert result.get("translation_domain") is None
     assert entry.data["token"] != old["token"]
     assert entry.data["imei"] != old["imei"]
     assert {k: v for k, v in entry.data.items() if k not in ("token", "imei")} == {
@@ -327,6 +351,7 @@ async def test_reconfigure_logs_in_again(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
+    assert result.get("translation_domain") is None
     assert electra_entry.data[CONF_BASE_URL] == simulator.base_url("electra")
 
 

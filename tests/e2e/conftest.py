@@ -35,6 +35,11 @@ def auto_enable_custom_integrations() -> None:
 
 
 @pytest.fixture(autouse=True)
+def auto_recorder() -> None:
+    """Home Assistant's own recorder runs in its process; no in-process one here."""
+
+
+@pytest.fixture(autouse=True)
 def verify_cleanup() -> None:
     """No in-process Home Assistant here to leave tasks, timers or threads behind."""
 

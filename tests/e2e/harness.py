@@ -211,6 +211,20 @@ class HomeAssistantProcess:
 
         return self.run(add)
 
+    def add_demo_entries(self, sim: SimulatorProcess) -> list[str]:
+        """Add one entry per vendor as ``scripts/develop`` does; what happened to each."""
+
+        async def add(api: HomeAssistantApi) -> list[str]:
+            index = await SimIndex.fetch(api.session, sim.url)
+            return await develop_setup.add_vendor_entries(api, index)
+
+        return self.run(add)
+
+    def statistic_ids(self) -> set[str]:
+        """The recorder's statistics with a sum (energy meters, imported ones included)."""
+        listed = self.ws({"type": "recorder/list_statistic_ids", "statistic_type": "sum"})
+        return {item["statistic_id"] for item in listed}
+
     def entity_ids(self, domain: str | None = None) -> list[str]:
         """The integration's entities (of one domain, if given), sorted."""
         registry = self.ws({"type": "config/entity_registry/list"})

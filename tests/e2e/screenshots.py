@@ -19,7 +19,7 @@ from simulator.electra.scenario import PRIMARY_PHONE
 
 from . import ui
 from .browser import BrowserSession, launch_browser
-from .harness import ROOT, HomeAssistantProcess, SimulatorProcess, wait_until
+from .harness import DOMAIN, ROOT, HomeAssistantProcess, SimulatorProcess, wait_until
 
 BEDROOM = "חדר שינה"  # the Midea unit: the most entities of the scenario
 
@@ -41,7 +41,7 @@ def take(folder: Path, work: Path) -> list[Path]:
                 with BrowserSession.open(browser, ha, work / "device", (1024, 1190)) as session:
                     saved += _device(session, folder)
                 with BrowserSession.open(browser, ha, work / "dashboard", (1280, 1000)) as session:
-                    saved += _dashboard(session, ha, folder)
+                    saved += _dashboard(session, ha, sim, folder)
         finally:
             ha.stop()
     finally:
@@ -79,14 +79,27 @@ def _device(session: BrowserSession, folder: Path) -> list[Path]:
     return [device, climate]
 
 
-def _dashboard(session: BrowserSession, ha: HomeAssistantProcess, folder: Path) -> list[Path]:
+def _dashboard(
+    session: BrowserSession, ha: HomeAssistantProcess, sim: SimulatorProcess, folder: Path
+) -> list[Path]:
+    ha.add_demo_entries(sim)  # the wizard added Electra's; this adds the other vendors'
     wait_until("the demo's thermostats", lambda: ha.state("climate.office")["state"])
     session.goto(f"/{DASHBOARD_URL_PATH}/air-conditioners")
     expect(session.page.locator("hui-thermostat-card")).to_have_count(3)
     session.page.wait_for_load_state("networkidle")
     session.page.wait_for_timeout(1000)
     session.page.screenshot(path=(dashboard := folder / "dashboard.png"), full_page=True)
-    return [dashboard]
+
+    home_solar = f"{DOMAIN}:derapi_site_home000000000001_solar_production"
+    wait_until("the demo's solar statistics", lambda: home_solar in ha.statistic_ids(), 120)
+    session.goto(f"/{DASHBOARD_URL_PATH}/solar-batteries")
+    chart = session.page.locator("hui-statistics-graph-card").locator("ha-chart-base")
+    expect(chart).to_be_visible()
+    session.page.wait_for_load_state("networkidle")
+    session.page.wait_for_timeout(1000)
+    solar = folder / "dashboard-solar.png"
+    session.page.screenshot(path=solar, clip={"x": 0, "y": 0, "width": 1280, "height": 680})
+    return [dashboard, solar]
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from ..const import CONF_ADVANCED, CONF_VENDOR, LOGGER
 from ..schema import vol
 from . import ELECTRA, create_client
 from .const import CONF_CODE, CONF_IMEI, CONF_PHONE, CONF_RESEND, CONF_TOKEN, VENDOR_KEY
+from .sessions import ElectraSessions
 
 STEP_PHONE = VENDOR_KEY
 STEP_OTP = "electra_otp"
@@ -130,6 +131,8 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
                         LOGGER.exception("Unexpected error checking the Electra Smart code")
                         errors["base"] = "unknown"
                     else:
+                        sessions = await ElectraSessions.async_get(self.hass)
+                        sessions.hand_over(token, self._client.session_snapshot())
                         return self._finish(token)
         return self._show_otp_form(step_id, errors)
 
@@ -155,9 +158,11 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
 
     def _finish(self, token: str) -> ConfigFlowResult:
         credentials = {CONF_IMEI: self._client.imei, CONF_TOKEN: token}
+        # The reasons are named although they are Home Assistant's defaults: left out, the
+        # abort points the frontend at Home Assistant's generic text, not at ours.
         if self.source == SOURCE_REAUTH:
             return self.async_update_reload_and_abort(
-                self._get_reauth_entry(), data_updates=credentials
+                self._get_reauth_entry(), data_updates=credentials, reason="reauth_successful"
             )
         data = {
             CONF_VENDOR: VENDOR_KEY,
@@ -166,7 +171,9 @@ class ElectraConfigFlow(HomeEnergyCloudFlowBase):
             **self._base_url_data,
         }
         if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_reload_and_abort(self._get_reconfigure_entry(), data=data)
+            return self.async_update_reload_and_abort(
+                self._get_reconfigure_entry(), data=data, reason="reconfigure_successful"
+            )
         return self.async_create_entry(title=f"Electra Smart ({_masked(self._phone)})", data=data)
 
     async def async_step_electra_reauth(

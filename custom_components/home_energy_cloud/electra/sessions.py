@@ -1,7 +1,8 @@
 """Electra sessions outlive their clients: in memory across reloads, on disk across restarts.
 
-Each new client would otherwise start with a VALIDATE_TOKEN, and two of those within 5 minutes
-(a reload after a reconfigure, two quick restarts) get the token locked out.
+Each new client would otherwise start with a VALIDATE_TOKEN, and more than one per 10 minutes
+(a reload after a reconfigure, two quick restarts) risks the token's lockout; the client then
+waits out its guard instead. A new entry starts on the session its config flow signed in with.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class ElectraSessions:
             hass, STORAGE_VERSION, f"{DOMAIN}.electra_sessions", private=True
         )
         self._data: dict[str, dict[str, Any]] = {}
+        # Sessions a config flow signed in with, by token fingerprint, until an entry takes one.
+        self._handed_over: dict[str, dict[str, Any]] = {}
         self._loaded = False
         self._lock = asyncio.Lock()
 
@@ -54,10 +57,19 @@ class ElectraSessions:
         return sessions
 
     def restore(self, entry_id: str, client: ElectraClient) -> None:
-        """Hand the entry's last session to a new client, if it was for the same token."""
-        saved = self._data.get(entry_id)
-        if not saved or client.token is None or saved.get("token") != _fingerprint(client.token):
+        """Hand the entry's session to a new client, if it was for the same token.
+
+        That is the entry's last session, or else the one its config flow signed in with.
+        """
+        if client.token is None:
             return
+        fingerprint = _fingerprint(client.token)
+        saved = self._data.get(entry_id)
+        if not saved or saved.get("token") != fingerprint:
+            if (saved := self._handed_over.pop(fingerprint, None)) is None:
+                return
+            self._data[entry_id] = saved
+            self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
         now = time.time()
         try:
             validate_at = saved["validate_at"]
@@ -71,18 +83,23 @@ class ElectraSessions:
         client.restore_session(session)
 
     @callback
+    def hand_over(self, token: str, session: ElectraSession) -> None:
+        """Keep the session a config flow signed in with, for the entry it creates or updates.
+
+        The entry's client then starts with the sid that came with the token instead of a
+        VALIDATE_TOKEN, so its one VALIDATE_TOKEN per 10 minutes stays free for when the
+        cloud refuses that sid (a revoked token is then noticed at once, not 10 minutes on).
+        Kept in memory only: after a restart the entry simply validates once.
+        """
+        self._handed_over[_fingerprint(token)] = _record(token, session)
+
+    @callback
     def remember(self, entry_id: str, token: str, session: ElectraSession) -> None:
         """Record a session the moment it changes (the client's ``on_session_change``).
 
         Only then: rewriting the file on every poll wears the flash of SD-card installs.
         """
-        now = time.time()
-        self._data[entry_id] = {
-            "token": _fingerprint(token),
-            "sid": session.sid,
-            "sid_at": now - session.sid_age,
-            "validate_at": None if session.validate_age is None else now - session.validate_age,
-        }
+        self._data[entry_id] = _record(token, session)
         self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
 
     @callback
@@ -90,3 +107,14 @@ class ElectraSessions:
         """Drop a removed entry's session."""
         if self._data.pop(entry_id, None) is not None:
             self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
+
+
+def _record(token: str, session: ElectraSession) -> dict[str, Any]:
+    """A session as stored: absolute times, and the token only as a fingerprint."""
+    now = time.time()
+    return {
+        "token": _fingerprint(token),
+        "sid": session.sid,
+        "sid_at": now - session.sid_age,
+        "validate_at": None if session.validate_age is None else now - session.validate_age,
+    }
