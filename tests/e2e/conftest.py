@@ -31,12 +31,10 @@ from .harness import ROOT, HomeAssistantProcess, SimulatorProcess
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations() -> None:
-    """Home Assistant runs in its own process, with the integration in its config folder."""
+    """Home Assistant runs in its own process, with the integration in its config folder.
 
-
-@pytest.fixture(autouse=True)
-def auto_recorder() -> None:
-    """Home Assistant's own recorder runs in its process; no in-process one here."""
+    (The root conftest's version also starts an in-process recorder; here there is none.)
+    """
 
 
 @pytest.fixture(autouse=True)
