@@ -175,7 +175,8 @@ async def test_account_errors(
         account.update(change)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], account)
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": error}
+    # A host error is shown beside the Advanced section that holds the field.
+    assert result["errors"] == {(CONF_ADVANCED if CONF_ADVANCED in change else "base"): error}
 
 
 async def test_unreachable_derapi(hass: HomeAssistant, simulator: Simulator) -> None:

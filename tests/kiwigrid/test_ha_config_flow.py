@@ -132,7 +132,7 @@ async def test_invalid_host_url_opens_the_advanced_section(
         result["flow_id"],
         _account_input(simulator, "solarwatt", solarwatt_hems_url="not a url"),
     )
-    assert result["errors"] == {"base": "invalid_base_url"}
+    assert result["errors"] == {CONF_ADVANCED: "invalid_base_url"}
 
 
 @pytest.mark.parametrize("connection", ["solarwatt_legacy"])

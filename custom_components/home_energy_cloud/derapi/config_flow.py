@@ -22,7 +22,7 @@ from homeassistant.helpers.selector import (
 )
 
 from ..config_flow_base import HomeEnergyCloudFlowBase
-from ..const import CONF_VENDOR, LOGGER
+from ..const import CONF_ADVANCED, CONF_VENDOR, LOGGER
 from ..schema import vol
 from . import DERAPI, create_client
 from .client import ENDPOINTS
@@ -91,7 +91,7 @@ class DerapiConfigFlow(HomeEnergyCloudFlowBase, VendorCredentialSteps):
         endpoint_data, invalid = self.endpoint_data(DERAPI, entered)
         if user_input is not None:
             if invalid:
-                errors["base"] = "invalid_base_url"
+                errors[CONF_ADVANCED] = "invalid_base_url"
             else:
                 client_id = str(user_input[CONF_CLIENT_ID]).strip()
                 await self.async_set_unique_id(client_id)

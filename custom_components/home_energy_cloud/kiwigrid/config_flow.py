@@ -30,7 +30,7 @@ from ..api.kiwigrid import (
     Portal,
 )
 from ..config_flow_base import HomeEnergyCloudFlowBase
-from ..const import CONF_VENDOR, LOGGER
+from ..const import CONF_ADVANCED, CONF_VENDOR, LOGGER
 from ..schema import vol
 from . import KIWIGRID, create_client, portal_of
 from .const import (
@@ -167,7 +167,7 @@ class KiwigridConfigFlow(HomeEnergyCloudFlowBase):
                 **endpoint_data,
             }
             if invalid:
-                errors["base"] = "invalid_base_url"
+                errors[CONF_ADVANCED] = "invalid_base_url"
             else:
                 try:
                     unique_id = await self._kiwigrid_check(data)

@@ -219,7 +219,7 @@ class SewConfigFlow(HomeEnergyCloudFlowBase):
         errors: dict[str, str] = {}
         if user_input is not None and CONF_USERNAME in user_input:
             if not self._apply_advanced(user_input.get(CONF_ADVANCED, {})):
-                errors["base"] = "invalid_base_url"
+                errors[CONF_ADVANCED] = "invalid_base_url"
             else:
                 self._sew_data[CONF_USERNAME] = str(user_input[CONF_USERNAME]).strip()
                 self._sew_data[CONF_PASSWORD] = str(user_input[CONF_PASSWORD])

@@ -73,8 +73,8 @@ class SessionManager:
     def restore(self, session: ElectraSession) -> None:
         """Continue a session of an earlier client with the same token.
 
-        Without this, every reload or restart would begin with a VALIDATE_TOKEN, and two within
-        5 minutes lock the token out.
+        Without this, every reload or restart would begin with a VALIDATE_TOKEN, and two close
+        together can lock the token out.
         """
         now = self._clock()
         self._sid = session.sid
