@@ -13,6 +13,11 @@ from .harness import DOMAIN, HomeAssistantProcess, SimulatorProcess, wait_until
 pytestmark = pytest.mark.timeout(600)
 
 HOME_SOLAR = f"{DOMAIN}:derapi_site_home000000000001_solar_production"
+SEW_STATISTICS = {
+    f"{DOMAIN}:sew_nppd_3001234567_e1000001_energy_consumption",
+    f"{DOMAIN}:sew_nppd_3001234567_e1000001_energy_return",
+    f"{DOMAIN}:sew_nppd_3001234567_w2000001_water_consumption",
+}
 
 
 def test_example_dashboard_renders_without_console_errors(
@@ -25,6 +30,11 @@ def test_example_dashboard_renders_without_console_errors(
     wait_until(
         "the demo's solar production statistic",
         lambda: HOME_SOLAR in home_assistant.statistic_ids(),
+        timeout=120,
+    )
+    wait_until(
+        "the demo's utility statistics",
+        lambda: SEW_STATISTICS.issubset(home_assistant.statistic_ids()),
         timeout=120,
     )
     page = session.page
@@ -46,4 +56,21 @@ def test_example_dashboard_renders_without_console_errors(
     expect(page.locator("hui-statistics-graph-card").locator("ha-chart-base")).to_be_visible()
     page.wait_for_load_state("networkidle")
     session.shot("solar and batteries")
+
+    session.goto(f"/{DASHBOARD_URL_PATH}/solarwatt")
+    expect(page.locator("hui-tile-card")).to_have_count(8)
+    expect(page.locator("hui-history-graph-card")).to_have_count(1)
+    expect(page.locator("hui-warning")).to_have_count(0)
+    page.wait_for_load_state("networkidle")
+    session.shot("solarwatt site")
+
+    session.goto(f"/{DASHBOARD_URL_PATH}/utility")
+    expect(page.locator("hui-entities-card")).to_have_count(1)
+    expect(page.locator("hui-tile-card")).to_have_count(4)
+    expect(page.locator("hui-statistics-graph-card")).to_have_count(2)
+    expect(page.locator("hui-warning")).to_have_count(0)
+    for chart in page.locator("hui-statistics-graph-card").all():
+        expect(chart.locator("ha-chart-base")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    session.shot("utility")
     assert session.errors == [], "\n".join(session.errors)
