@@ -1,9 +1,9 @@
 """Debian's Chromium driven by Playwright: launching it, logging in, screenshots, the console.
 
-Never ``playwright install``: it downloads a browser build, which cannot work on a closed
-network. The system's Chromium (``apt-get install chromium chromium-driver``) is launched
-instead, with the flags that keep it from reaching out (without the background-networking ones
-its connections are refused here).
+Never let Playwright download a browser of its own: that cannot work on a closed network. The
+system's Chromium (``apt-get install chromium chromium-driver``) is launched instead, with the
+flags that keep it from reaching out (without the background-networking ones its connections
+are refused here).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def launch_browser() -> Iterator[Browser]:
     if not CHROMIUM.is_file():
         raise RuntimeError(
             f"{CHROMIUM} is missing: apt-get install chromium chromium-driver"
-            " (never playwright install)"
+            " (Playwright's own browser download cannot work here)"
         )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
