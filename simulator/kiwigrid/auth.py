@@ -28,13 +28,21 @@ def _b64(data: bytes, *, url: bool) -> str:
     return encoded.decode().rstrip("=") if url else encoded.decode()
 
 
+DEFAULT_REALM = "solarwatt"
+
+
 @dataclass
 class AuthSettings:
-    """Lifetimes in simulated seconds (unknown for the real cloud; tests shorten them)."""
+    """What the notes leave open: lifetimes and the login realm.
+
+    Lifetimes are in simulated seconds (unknown for the real cloud; tests shorten them).
+    """
 
     legacy_token_lifetime: float = 3600.0
     jwt_lifetime: float = 600.0
     portal_session_lifetime: float = 7 * 86400.0
+    keycloak_realm: str = DEFAULT_REALM
+    """Solarwatt's realm by default (notes §1); a white-label portal may use another."""
 
 
 @dataclass

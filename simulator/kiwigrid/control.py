@@ -12,20 +12,25 @@
 ``POST reset_counter`` ``{"guid", "tag"}`` a Work* counter restarts at 0
 ``POST settings`` ``{"ping_timeout",       bus behaviour; ``jwt_lifetime`` and
 ``"listeners_supported", "page_limit",     ``legacy_token_lifetime`` in simulated seconds;
-"broken_replies",                          ``broken_replies``: the next N bus replies lack code
-"jwt_lifetime", "legacy_token_lifetime"}``
+"broken_replies",                          ``broken_replies``: the next N bus replies lack code;
+"jwt_lifetime", "legacy_token_lifetime",   ``keycloak_realm``: the realm the login lives in
+"keycloak_realm"}``                        (``solarwatt``; another one, as a white label may)
 ``GET  tag?guid=&tag=``                    one tag's current value
 =========================================  ===================================================
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 if TYPE_CHECKING:
     from .cloud import KiwigridCloud
+
+
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 async def _json(request: web.Request) -> dict[str, Any]:
@@ -43,14 +48,17 @@ def _apply_settings(cloud: KiwigridCloud, body: dict[str, Any]) -> None:
     bus, auth = cloud.state.bus, cloud.state.auth.settings
     numbers = {"ping_timeout": bus, "jwt_lifetime": auth, "legacy_token_lifetime": auth}
     counts = {"page_limit": 1, "broken_replies": 0}  # setting -> smallest allowed value
+    names = {"keycloak_realm": auth}  # a path segment: letters, digits, - and _
     for key, value in body.items():
         number_ok = key in numbers and isinstance(value, int | float) and value > 0
         count_ok = key in counts and isinstance(value, int) and value >= counts[key]
         flag_ok = key == "listeners_supported" and isinstance(value, bool)
-        if (isinstance(value, bool) and not flag_ok) or not (number_ok or count_ok or flag_ok):
+        name_ok = key in names and isinstance(value, str) and bool(_NAME.fullmatch(value))
+        valid = number_ok or count_ok or flag_ok or name_ok
+        if (isinstance(value, bool) and not flag_ok) or not valid:
             raise web.HTTPBadRequest(text=f"bad setting {key}={value!r}")
     for key, value in body.items():
-        target = numbers.get(key, bus)
+        target = numbers.get(key) or names.get(key) or bus
         setattr(target, key, float(value) if key in numbers else value)
 
 

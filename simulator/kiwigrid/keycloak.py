@@ -1,9 +1,11 @@
 """Generation 2 login (notes §1, §3): a Keycloak-like identity host and the portal.
 
-``keycloak``: ``GET /auth/realms/solarwatt/protocol/openid-connect/auth`` (the login page with
+``keycloak``: ``GET /auth/realms/<realm>/protocol/openid-connect/auth`` (the login page with
 ``<form id="kc-form-login">``, an ``AUTH_SESSION_ID`` cookie) and ``POST .../login-actions/
 authenticate`` (wrong credentials: the form again with Keycloak's message, status 200; right:
-302 to ``redirect_uri?state=&session_state=&code=``).
+302 to ``redirect_uri?state=&session_state=&code=``). The realm is Solarwatt's unless the
+``keycloak_realm`` setting names another (a white-label portal); any other realm is answered
+as Keycloak answers an unknown one: 404 ``{"error": "Realm does not exist"}``.
 ``portal``: ``GET /rest/auth/auth_grant`` (302 to ``/``, portal session cookie), ``GET /``,
 ``GET /context`` (JSON; needs ``Accept: application/json``, as the 2023 change required) and
 ``GET /rest/auth/refreshAccessToken``.
@@ -19,10 +21,10 @@ from yarl import URL
 
 from .state import KiwigridState
 
-REALM = "solarwatt"
 CLIENT_ID = "energy-monitor-home"
-AUTH_PATH = f"/auth/realms/{REALM}/protocol/openid-connect/auth"
-AUTHENTICATE_PATH = f"/auth/realms/{REALM}/login-actions/authenticate"
+REALM_PREFIX = "/auth/realms/{realm}/"
+AUTH_PATH = REALM_PREFIX + "protocol/openid-connect/auth"
+AUTHENTICATE_PATH = REALM_PREFIX + "login-actions/authenticate"
 REFRESH_PATH = "/rest/auth/refreshAccessToken"
 PORTAL_COOKIE = "SESSION"
 INVALID_CREDENTIALS = "Invalid username or password."
@@ -47,7 +49,16 @@ def setup_keycloak(app: web.Application, state: KiwigridState) -> None:
     """The identity host."""
     pending: dict[str, dict[str, str]] = {}
 
+    def check_realm(request: web.Request) -> str:
+        realm = request.match_info["realm"]
+        if realm != state.auth.settings.keycloak_realm:
+            raise web.HTTPNotFound(
+                text='{"error":"Realm does not exist"}', content_type="application/json"
+            )
+        return realm
+
     async def auth(request: web.Request) -> web.Response:
+        realm = check_realm(request)
         query = request.query
         expected = state.urls["portal"] + "/rest/auth/auth_grant"
         if (
@@ -61,7 +72,7 @@ def setup_keycloak(app: web.Application, state: KiwigridState) -> None:
         tab_id = secrets.token_urlsafe(8)
         pending[tab_id] = {"redirect_uri": expected, "state": query.get("state", "")}
         action = str(
-            URL(state.urls["keycloak"] + AUTHENTICATE_PATH).with_query(
+            URL(state.urls["keycloak"] + AUTHENTICATE_PATH.format(realm=realm)).with_query(
                 session_code=secrets.token_urlsafe(16),
                 execution=secrets.token_hex(8),
                 client_id=CLIENT_ID,
@@ -69,11 +80,13 @@ def setup_keycloak(app: web.Application, state: KiwigridState) -> None:
             )
         )
         response = web.Response(text=_login_page(action), content_type="text/html")
-        response.set_cookie("AUTH_SESSION_ID", session, path=f"/auth/realms/{REALM}/")
-        response.set_cookie("KC_RESTART", secrets.token_hex(16), path=f"/auth/realms/{REALM}/")
+        cookie_path = REALM_PREFIX.format(realm=realm)
+        response.set_cookie("AUTH_SESSION_ID", session, path=cookie_path)
+        response.set_cookie("KC_RESTART", secrets.token_hex(16), path=cookie_path)
         return response
 
     async def authenticate(request: web.Request) -> web.Response:
+        check_realm(request)
         flow = pending.get(request.query.get("tab_id", ""))
         if flow is None or request.cookies.get("AUTH_SESSION_ID") not in state.auth.login_sessions:
             # Keycloak's "cookie not found" page: no form, so clients see a changed page.

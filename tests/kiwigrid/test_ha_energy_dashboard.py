@@ -3,6 +3,11 @@
 Runs Home Assistant's own validation of the Energy dashboard's preferences, with the recorder
 compiling real statistics of the sensors, on every supported Home Assistant version (the grid
 source's shape differs between them).
+
+House consumption has no source slot: Home Assistant computes the home's total itself from the
+grid, solar and battery meters. On both versions the one place for a consumption meter is
+``device_consumption`` (an individual device), and ``included_in_stat`` (there since 2025.4)
+nests a sub-meter under it: the EV station's charged energy is part of the house consumption.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     get_start_time,
 )
 
-from simulator.kiwigrid import LOCATION_GUID
+from custom_components.home_energy_cloud.api.kiwigrid import LOCATION_GUID as HEMS_SITE_GUID
+from simulator.kiwigrid import EV_GUID, LOCATION_GUID
 
 
 @pytest.fixture(autouse=True)
@@ -80,20 +86,35 @@ def _grid_source(imported: str, exported: str) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("connection", ["local"])
+def _sensor_id(registry: er.EntityRegistry, entry: MockConfigEntry, guid: str, key: str) -> str:
+    scope = str(entry.unique_id).removeprefix("kiwigrid:")
+    entity_id = registry.async_get_entity_id(
+        "sensor", "home_energy_cloud", f"kiwigrid_{scope}_{guid}_{key}"
+    )
+    assert entity_id, key
+    return entity_id
+
+
+@pytest.mark.parametrize(
+    ("connection", "site_guid", "with_ev_meter"),
+    [
+        # The local manager (and the legacy portal) count the EV station's energy too.
+        ("local", LOCATION_GUID, True),
+        # The REST portals: the six site counters come from the persistent accumulator.
+        ("solarwatt", HEMS_SITE_GUID, False),
+    ],
+)
 async def test_the_six_energy_sensors_fill_the_energy_dashboard(
-    hass: HomeAssistant, setup_kiwigrid: MockConfigEntry
+    hass: HomeAssistant, setup_kiwigrid: MockConfigEntry, site_guid: str, with_ev_meter: bool
 ) -> None:
     registry = er.async_get(hass)
-    sensors = {
-        key: registry.async_get_entity_id(
-            "sensor",
-            "home_energy_cloud",
-            f"kiwigrid_{setup_kiwigrid.unique_id.removeprefix('kiwigrid:')}_{LOCATION_GUID}_{key}",
-        )
-        for key in ENERGY_KEYS
-    }
-    assert all(sensors.values()), sensors
+    sensors = {key: _sensor_id(registry, setup_kiwigrid, site_guid, key) for key in ENERGY_KEYS}
+    house = sensors["house_consumption_energy"]
+    devices: list[dict[str, Any]] = [{"stat_consumption": house}]
+    if with_ev_meter:
+        ev_meter = _sensor_id(registry, setup_kiwigrid, EV_GUID, "charged_energy")
+        sensors["ev_charged_energy"] = ev_meter
+        devices.append({"stat_consumption": ev_meter, "included_in_stat": house})
     await async_wait_recording_done(hass)
     do_adhoc_statistics(hass, start=get_start_time(dt_util.utcnow()))
     await async_wait_recording_done(hass)
@@ -124,9 +145,13 @@ async def test_the_six_energy_sensors_fill_the_energy_dashboard(
                     "stat_energy_to": sensors["battery_charged_energy"],
                 },
             ],
-            "device_consumption": [{"stat_consumption": sensors["house_consumption_energy"]}],
+            "device_consumption": devices,
         }
     )
+    assert manager.data is not None
+    assert manager.data["device_consumption"] == devices  # kept as given, nesting included
     validation = (await async_validate(hass)).as_dict()
+    assert len(validation["energy_sources"]) == 3
     assert all(not issues for issues in validation["energy_sources"]), validation
+    assert len(validation["device_consumption"]) == len(devices)
     assert all(not issues for issues in validation["device_consumption"]), validation

@@ -52,3 +52,17 @@ async def test_entities(
     setup_kiwigrid: MockConfigEntry,
 ) -> None:
     snapshot_entities(hass, entity_registry, snapshot, setup_kiwigrid.entry_id)
+
+
+@pytest.mark.parametrize("connection", ["local"])
+async def test_only_the_noisy_cloud_contact_starts_disabled(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry, setup_kiwigrid: MockConfigEntry
+) -> None:
+    """Every entity a user needs is on; the timestamp that changes at every update is not."""
+    entries = er.async_entries_for_config_entry(entity_registry, setup_kiwigrid.entry_id)
+    disabled = {entry.translation_key for entry in entries if entry.disabled_by}
+    assert disabled == {"last_cloud_contact"}
+    (cloud_contact,) = (e for e in entries if e.translation_key == "last_cloud_contact")
+    assert cloud_contact.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get(cloud_contact.entity_id) is None
+    assert len(entries) > 40  # both platforms, every device of the site

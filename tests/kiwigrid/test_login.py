@@ -165,3 +165,56 @@ def test_portal_records() -> None:
     }
     assert PORTALS["solarwatt"].host(HOST_AUTH) == "https://auth.energymanager.com"
     assert PORTALS["solarwatt_legacy"].host(HOST_AUTH) == "https://auth.energy-manager.de"
+
+
+async def test_a_white_label_logs_in_to_the_realm_of_its_portal_record(
+    http_session: aiohttp.ClientSession, simulator: Simulator
+) -> None:
+    """enviaM's realm is an assumption (Solarwatt's): a portal whose login lives in another
+    realm needs only its record's realm changed, and a wrong one is a changed login page."""
+    from custom_components.home_energy_cloud.api.kiwigrid import ENVIAM, HOST_HEMS, HOST_PORTAL
+    from simulator.kiwigrid.auth import USER_ID
+
+    from .helpers import control
+
+    await control(simulator, "settings", {"keycloak_realm": "enviam-energy"})
+    urls = simulator.host_urls("kiwigrid")
+    enviam = ENVIAM.with_hosts(
+        {HOST_AUTH: urls["keycloak"], HOST_PORTAL: urls["portal"], HOST_HEMS: urls["hems"]}
+    )
+    assert enviam.realm == "solarwatt"
+    with pytest.raises(KiwigridLoginPageChangedError, match="no realm 'solarwatt'"):
+        await HemsClient(http_session, USERNAME, PASSWORD, portal=enviam).login()
+
+    client = HemsClient(http_session, USERNAME, PASSWORD, portal=enviam.with_realm("enviam-energy"))
+    site = await client.get_site()
+    assert client.user_id == USER_ID
+    assert site.location is not None
+    with pytest.raises(KiwigridAuthError):
+        await HemsClient(
+            http_session, USERNAME, "wrong", portal=enviam.with_realm("enviam-energy")
+        ).login()
+
+
+def test_the_realm_belongs_to_the_keycloak_portals() -> None:
+    from custom_components.home_energy_cloud.api.kiwigrid import (
+        ENVIAM,
+        PORTALS,
+        SOLARWATT,
+        SOLARWATT_LEGACY,
+        Generation,
+    )
+
+    assert {key: p.realm for key, p in PORTALS.items()} == {
+        "solarwatt": "solarwatt",
+        "solarwatt_legacy": None,
+        "enviam": "solarwatt",
+    }
+    for bad in ("", "a/b", "realm?x=1"):
+        with pytest.raises(ValueError, match="realm"):
+            ENVIAM.with_realm(bad)
+    with pytest.raises(ValueError, match="realm"):
+        Portal(key="x", name="X", generation=Generation.HEMS_REST, channel="x", client_id="c")
+    with pytest.raises(ValueError, match="no Keycloak realm"):
+        SOLARWATT_LEGACY.with_realm("solarwatt")
+    assert SOLARWATT.with_realm("other").realm == "other"

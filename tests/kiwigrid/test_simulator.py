@@ -25,6 +25,8 @@ async def test_every_host_is_listed(simulator: Simulator) -> None:
         ("reset_counter", {"guid": LOCATION_GUID, "tag": "PowerIn"}),
         ("settings", {"ping_timeout": -5}),
         ("settings", {"unknown": 1}),
+        ("settings", {"keycloak_realm": "a/b"}),
+        ("settings", {"keycloak_realm": 7}),
     ],
 )
 async def test_bad_controls_are_refused(simulator: Simulator, path: str, body: object) -> None:
@@ -39,10 +41,12 @@ async def test_reset_restores_the_scenario(simulator: Simulator, kiwigrid: Kiwig
     kiwigrid.state.site.set_null(LOCATION_GUID, "PowerIn")
     kiwigrid.state.site.grow(10)
     kiwigrid.state.bus.listeners_supported = False
+    kiwigrid.state.auth.settings.keycloak_realm = "white-label"
     simulator.reset()
     assert kiwigrid.state.site.tag(LOCATION_GUID, "PowerIn") is not None
     assert len(kiwigrid.state.site.devices) == 8  # seven visible devices and one app
     assert kiwigrid.state.bus.listeners_supported
+    assert kiwigrid.state.auth.settings.keycloak_realm == "solarwatt"
 
 
 async def test_context_json_needs_accept_json(

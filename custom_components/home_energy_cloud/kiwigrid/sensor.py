@@ -266,6 +266,8 @@ DEVICE_SENSORS: tuple[KiwigridSensorDescription, ...] = (
         value_fn=cloud_last_seen,
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
+        # DateCloudLastSeen moves with each upload: a new state (a database row) at every update.
+        entity_registry_enabled_default=False,
     ),
 )
 SENSORS = (*SITE_SENSORS, *BATTERY_SENSORS, *DEVICE_SENSORS)

@@ -137,10 +137,9 @@ def keycloak_auth_url(portal: Portal) -> URL:
     }
     if portal.idp_hint:
         query["kc_idp_hint"] = portal.idp_hint
-    realm = portal.realm or portal.channel
     return (
         URL(portal.host(HOST_AUTH))
-        .with_path(f"/auth/realms/{realm}/protocol/openid-connect/auth")
+        .with_path(f"/auth/realms/{portal.realm}/protocol/openid-connect/auth")
         .with_query(query)
     )
 
@@ -151,6 +150,9 @@ async def keycloak_login(
     """Login form -> POST credentials -> redirects through ``auth_grant`` -> ``/context``."""
     http.clear_cookies()
     form_page = await http.request("GET", keycloak_auth_url(portal))
+    if form_page.status == 404:
+        # Keycloak's answer for a realm it does not have: the portal's realm setting is wrong.
+        raise KiwigridLoginPageChangedError(f"the login host has no realm {portal.realm!r}")
     action = find_login_form_action(form_page.text) if form_page.status == 200 else None
     if action is None:
         raise KiwigridLoginPageChangedError("the login page has no kc-form-login form")

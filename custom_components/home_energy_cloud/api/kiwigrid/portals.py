@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+import re
 from types import MappingProxyType
 
 from .const import HEMS_API_VERSION
@@ -34,6 +35,10 @@ HOST_HEMS = "hems"
 """The HEMS REST API (current generation only)."""
 
 
+# A Keycloak realm is one path segment of the login URLs.
+_REALM = re.compile(r"[A-Za-z0-9_-]+")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Portal:
     """One portal: where it lives and the values its login flow sends."""
@@ -46,7 +51,16 @@ class Portal:
     hosts: Mapping[str, str] = field(default_factory=dict)
     api_version: str = HEMS_API_VERSION
     realm: str | None = None
+    """The Keycloak realm of the login (``/auth/realms/<realm>/...``); every HEMS portal names
+    one, the legacy form login has none."""
     idp_hint: str | None = None
+
+    def __post_init__(self) -> None:
+        """A HEMS portal without a valid realm could only guess one at login time."""
+        if self.generation is Generation.HEMS_REST and not _REALM.fullmatch(self.realm or ""):
+            raise ValueError(f"{self.key}: a HEMS portal needs a Keycloak realm")
+        if self.generation is Generation.LEGACY_BUS and self.realm is not None:
+            raise ValueError(f"{self.key}: the legacy login has no Keycloak realm")
 
     def host(self, name: str) -> str:
         """The origin (scheme://host[:port]) of one named host, without a trailing slash."""
@@ -58,6 +72,10 @@ class Portal:
         if unknown:
             raise ValueError(f"{self.key} has no host(s) {sorted(unknown)}")
         return replace(self, hosts=MappingProxyType({**self.hosts, **overrides}))
+
+    def with_realm(self, realm: str) -> Portal:
+        """A copy logging in to another Keycloak realm (ValueError when it cannot be one)."""
+        return replace(self, realm=realm)
 
 
 SOLARWATT = Portal(
@@ -90,8 +108,12 @@ SOLARWATT_LEGACY = Portal(
         }
     ),
 )
-# enviaM's Keycloak realm and identity host are not in the notes; the portal redirects to its
-# login page, so the values below are the Solarwatt ones until a capture says otherwise.
+# enviaM (notes §1): its portal and the HEMS host are known, its Keycloak identity host and
+# realm are not. The public enviaM client never names them: it opens the portal's overview and
+# follows the redirect to whatever login page comes back. Both are assumed to be Solarwatt's
+# (one Kiwigrid identity server, the white label told apart by its client's redirect URI);
+# the login host can be overridden, the realm is this record's (``with_realm``). Were it wrong,
+# the login page answers 404 and the flow reports a changed login page.
 ENVIAM = Portal(
     key="enviam",
     name="enviaM",
