@@ -58,9 +58,9 @@ HOUR = timedelta(hours=1, minutes=1)
 
 async def test_devices_come_and_go_without_a_reload(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     setup_derapi: MockConfigEntry,
     derapi_cloud: DerapiCloud,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     account = derapi_cloud.state.account
     account.add_inverter(
