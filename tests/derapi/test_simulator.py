@@ -357,7 +357,7 @@ async def test_vendor_corrections_and_lag(
 
     first, second = (f"/solar-inverters/{i}/intervals" for i in sc.SMA_FARM_INVERTERS)
     site = f"/sites/{sc.SMA_SITE}/solar-intervals"
-    truth, truth_site = await kwh(first), await kwh(site)
+    truth, truth_second, truth_site = await kwh(first), await kwh(second), await kwh(site)
     assert len(truth) == 24
     assert sum(truth) > 0
     async with http.post(
@@ -366,7 +366,7 @@ async def test_vendor_corrections_and_lag(
     ) as response:
         assert len(await response.json()) == 1
     assert await kwh(first) == [0.0] * 24
-    assert await kwh(second) == truth  # the other inverter is not touched
+    assert await kwh(second) == truth_second  # the other inverter is not touched
     assert sum(await kwh(site)) == pytest.approx(sum(truth_site) - sum(truth), abs=1e-3)
     # Factor 1 takes the correction back.
     async with http.post(
