@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder import get_instance
@@ -21,6 +22,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.home_energy_cloud.api.derapi import DerapiSite, SiteLocation, SolarInterval
+from custom_components.home_energy_cloud.const import DOMAIN
+from custom_components.home_energy_cloud.derapi import statistics as statistics_module
 from custom_components.home_energy_cloud.derapi.const import REREAD
 from custom_components.home_energy_cloud.derapi.statistics import (
     HOUR,
@@ -29,9 +32,12 @@ from custom_components.home_energy_cloud.derapi.statistics import (
     summary_level,
 )
 from simulator.derapi import DerapiCloud, curves, scenario as sc
+from simulator.derapi.state import DerapiClientAccount
 
 from .common import async_poll
 
+STATISTICS = statistics_module.__name__
+add_statistics = statistics_module.async_add_external_statistics
 SOLAR = statistic_id(sc.HOME_SITE, "solar_production")
 CHARGED = statistic_id(sc.HOME_SITE, "battery_charged")
 DISCHARGED = statistic_id(sc.HOME_SITE, "battery_discharged")
@@ -164,7 +170,9 @@ async def test_corrected_hours_are_rewritten(
         assert row["sum"] == pytest.approx(expected["sum"])
 
     # Nothing changed: nothing is written; the next hour continues the corrected sums.
-    await statistics.async_refresh()
+    with patch(f"{STATISTICS}.async_add_external_statistics", wraps=add_statistics) as writes:
+        await statistics.async_refresh()
+    assert writes.call_count == 0
     assert await _rows(hass, SOLAR) == restored
     await async_poll(hass, freezer, HOUR)
     later = await _rows(hass, SOLAR)
@@ -269,3 +277,18 @@ def test_summary_level_follows_the_site_offset() -> None:
     assert summary_level(site(5.5, None)) == "15mins"
     assert summary_level(site(1.0, -3.5)) == "15mins"
     assert summary_level(site(5.5, 6.0)) == "hour"
+
+
+async def test_a_refused_derapi_secret_stops_the_import_and_asks_to_reauthenticate(
+    hass: HomeAssistant, setup_derapi: MockConfigEntry, derapi_cloud: DerapiCloud
+) -> None:
+    """Derapi refusing the account is not one site's trouble: the entry asks for the secret."""
+    before = await _rows(hass, SOLAR)
+    derapi_cloud.state.clients[sc.CLIENT_ID] = DerapiClientAccount("rotated-secret", False)
+    derapi_cloud.state.tokens.expire_all()
+    statistics = setup_derapi.runtime_data.statistics
+    await statistics.async_refresh()
+    assert not statistics.last_update_success
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert await _rows(hass, SOLAR) == before

@@ -162,14 +162,6 @@ class _Series:
     stored: dict[datetime, tuple[float, float]]
     base: float
 
-    @property
-    def last(self) -> tuple[datetime, float] | None:
-        """The newest stored hour and its sum."""
-        if not self.stored:
-            return None
-        hour = max(self.stored)
-        return hour, self.stored[hour][1]
-
 
 type Imported = dict[str, tuple[datetime, float]]
 """Statistic id -> the start of its last imported hour and the sum there."""
@@ -292,8 +284,9 @@ class DerapiStatisticsCoordinator(HomeEnergyCloudCoordinator[Imported]):
             if rows:
                 async_add_external_statistics(self.hass, _metadata(one.stat_id, one.name), rows)
                 imported[one.stat_id] = (rows[-1]["start"], rows[-1]["sum"] or 0.0)
-            elif (last := one.last) is not None:
-                imported[one.stat_id] = last
+            elif one.stored:
+                newest = max(one.stored)
+                imported[one.stat_id] = (newest, one.stored[newest][1])
         return imported
 
 
