@@ -20,7 +20,7 @@ from aiohttp import web
 from . import curves
 from .problems import list_error_message, problem, vendor_failure
 from .scenario import SimBattery, SimInverter, SimSite
-from .state import SUPPORTED_API_VERSIONS, VENDOR_URLS, Access, DerapiState
+from .state import SUPPORTED_API_VERSIONS, VENDOR_URLS, Access, DerapiState, EnergyOf
 from .vendor_auth import bearer
 
 SUMMARY_LEVELS: Final = ("15mins", "hour", "day", "month")
@@ -356,8 +356,9 @@ class DerapiApi:
         start, end = _parse_time(request, "start"), _parse_time(request, "end")
         if end <= start:
             raise BadRequest("`end` must be after `start`")
-        now = self.state.clock.time()
-        return level, curves.interval_windows(start, end, level, offset, now)
+        # An interval is served once it is closed and its vendor's data has reached Derapi.
+        published = self.state.clock.time() - self.state.settings.interval_lag
+        return level, curves.interval_windows(start, end, level, offset, published)
 
     def _interval_body(
         self,
@@ -373,37 +374,36 @@ class DerapiApi:
             body["nextPageToken"] = next_token
         return body
 
-    @staticmethod
-    def _solar(inverters: list[SimInverter], offset: float) -> Callable[..., dict[str, Any]]:
+    def _solar(self, inverters: list[SimInverter], offset: float) -> Callable[..., dict[str, Any]]:
+        revised = self.state.revised
+
         def render(window: tuple[datetime, datetime]) -> dict[str, Any]:
-            start, end = window
-            kwh = sum(
-                curves.solar_energy_until(end.timestamp(), i.peak_kw, offset)
-                - curves.solar_energy_until(start.timestamp(), i.peak_kw, offset)
-                for i in inverters
-            )
-            return {"kwh": round(kwh, 4), "start": iso(start), "end": iso(end)}
+            t0, t1 = window[0].timestamp(), window[1].timestamp()
+            kwh = sum(revised(i.id, t0, t1, _produced(i.peak_kw, offset)) for i in inverters)
+            return {"kwh": round(kwh, 4), "start": iso(window[0]), "end": iso(window[1])}
 
         return render
 
-    @staticmethod
-    def _battery(batteries: list[SimBattery], offset: float) -> Callable[..., dict[str, Any]]:
+    def _battery(self, batteries: list[SimBattery], offset: float) -> Callable[..., dict[str, Any]]:
+        revised = self.state.revised
+
         def render(window: tuple[datetime, datetime]) -> dict[str, Any]:
-            start, end = window
-            charge = discharge = 0.0
-            for b in batteries:
-                c1, d1 = curves.battery_energy_until(end.timestamp(), b.nameplate_kwh, offset)
-                c0, d0 = curves.battery_energy_until(start.timestamp(), b.nameplate_kwh, offset)
-                charge += c1 - c0
-                discharge += d1 - d0
-            middle = (start.timestamp() + end.timestamp()) / 2
+            t0, t1 = window[0].timestamp(), window[1].timestamp()
+            charge = sum(
+                revised(b.id, t0, t1, _stored(b.nameplate_kwh, offset, CHARGED)) for b in batteries
+            )
+            discharge = sum(
+                revised(b.id, t0, t1, _stored(b.nameplate_kwh, offset, DISCHARGED))
+                for b in batteries
+            )
             body: dict[str, Any] = {
                 "chargeKwh": round(charge, 4),
                 "dischargeKwh": round(discharge, 4),
-                "start": iso(start),
-                "end": iso(end),
+                "start": iso(window[0]),
+                "end": iso(window[1]),
             }
             if batteries:
+                middle = (t0 + t1) / 2
                 body["stateOfChargePercent"] = round(curves.state_of_charge(middle, offset), 1)
             return body
 
@@ -535,6 +535,33 @@ def _control_interval(raw: Any) -> dict[str, Any]:
             raise BadRequest("allowExport must be a boolean")
         interval["allowExport"] = raw["allowExport"]
     return interval
+
+
+CHARGED: Final = 0
+DISCHARGED: Final = 1
+
+
+def _produced(peak_kw: float, offset: float) -> EnergyOf:
+    """An inverter's production between two times."""
+
+    def energy(t0: float, t1: float) -> float:
+        return curves.solar_energy_until(t1, peak_kw, offset) - curves.solar_energy_until(
+            t0, peak_kw, offset
+        )
+
+    return energy
+
+
+def _stored(nameplate_kwh: float, offset: float, side: int) -> EnergyOf:
+    """A battery's energy in (CHARGED) or out (DISCHARGED) between two times."""
+
+    def energy(t0: float, t1: float) -> float:
+        return (
+            curves.battery_energy_until(t1, nameplate_kwh, offset)[side]
+            - curves.battery_energy_until(t0, nameplate_kwh, offset)[side]
+        )
+
+    return energy
 
 
 def _vendor_id(item: SimInverter | SimBattery | SimSite) -> str:

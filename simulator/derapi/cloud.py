@@ -8,6 +8,7 @@ credentials use the same hosts, as Derapi's do.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from aiohttp import web
@@ -16,7 +17,7 @@ from ..clock import SimClock
 from . import control, scenario
 from .api import DerapiApi
 from .auth import DerapiAuth
-from .state import FAILURE_KINDS, DerapiState, InjectedProblem
+from .state import FAILURE_KINDS, DerapiState, InjectedProblem, IntervalRevision
 from .vendor_auth import VendorAuthority
 
 
@@ -95,6 +96,37 @@ class DerapiCloud:
     def inject_problem(self, status: int, count: int = 1, retry_after: str | None = None) -> None:
         """The next `count` API requests answer a problem+json with `status`."""
         self._state.problems.append(InjectedProblem(status, count, retry_after))
+
+    def revise_intervals(
+        self, device_id: str, start: datetime, end: datetime, factor: float
+    ) -> IntervalRevision:
+        """The device's vendor corrects [start, end): its interval energy becomes `factor` x true.
+
+        Factor 1 takes a correction back. Raises ValueError for an unknown device or bad window.
+        """
+        account = self._state.account
+        if device_id not in account.inverters and device_id not in account.batteries:
+            raise ValueError(f"no such inverter or battery: {device_id}")
+        if start.tzinfo is None or end.tzinfo is None or end <= start:
+            raise ValueError("start and end need a UTC offset, and end must be after start")
+        if not 0.0 <= factor <= 100.0:
+            raise ValueError("factor must be between 0 and 100")
+        revision = IntervalRevision(device_id, start.timestamp(), end.timestamp(), float(factor))
+        self._state.revise(revision)
+        return revision
+
+    def relocate_site(self, site_id: str, utc_offset: float, timezone: str) -> None:
+        """Move a site to another zone (its curves follow local time there).
+
+        Raises ValueError for an unknown site or an offset no zone has (quarter hours, -12..14).
+        """
+        site = self._state.account.sites.get(site_id)
+        if site is None:
+            raise ValueError(f"no such site: {site_id}")
+        if not -12.0 <= utc_offset <= 14.0 or (utc_offset * 4) % 1:
+            raise ValueError("utc_offset must be a multiple of 0.25 hours between -12 and 14")
+        site.utc_offset = float(utc_offset)
+        site.timezone = timezone
 
     def use_large_account(self, devices: int, sites: int) -> None:
         """Serve a generated account (the benchmark's)."""

@@ -8,11 +8,17 @@
 * ``POST /expire_tokens``: every Derapi access token issued so far is refused.
 * ``POST /scenario`` ``{"devices": 1000, "sites": 50}`` / ``DELETE /scenario``: a large
   generated account / back to the default one.
+* ``GET/POST/DELETE /interval_revisions`` ``{"device": "solr-…", "start": "…+00:00", "end":
+  "…+00:00", "factor": 0}``: the device's vendor corrects that window's interval energy
+  (`factor` x the true energy; 1 takes it back; DELETE: every correction taken back).
+* ``POST /sites/{id}/location`` ``{"utc_offset": 5.5, "timezone": "Asia/Kolkata"}``: move a
+  site to another zone (e.g. one not a whole number of hours from UTC).
 * ``GET /stats``: API requests, token mints, vendor token requests and rotations.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -91,6 +97,40 @@ def setup(app: web.Application, cloud: DerapiCloud) -> None:  # noqa: PLR0915 - 
             }
         )
 
+    async def interval_revisions(request: web.Request) -> web.Response:
+        if request.method == "POST":
+            body = await body_of(request)
+            try:
+                cloud.revise_intervals(
+                    str(body["device"]),
+                    datetime.fromisoformat(body["start"]),
+                    datetime.fromisoformat(body["end"]),
+                    float(body.get("factor", 1.0)),
+                )
+            except (KeyError, TypeError, ValueError) as err:
+                raise web.HTTPBadRequest(
+                    text=f"expected {{'device', 'start', 'end', 'factor'}}: {err}"
+                ) from err
+        elif request.method == "DELETE":
+            cloud.state.revisions.clear()
+        return web.json_response([revision.as_dict() for revision in cloud.state.revisions])
+
+    async def site_location(request: web.Request) -> web.Response:
+        body = await body_of(request)
+        offset = body.get("utc_offset") if isinstance(body, dict) else None
+        zone = body.get("timezone") if isinstance(body, dict) else None
+        if (
+            isinstance(offset, bool)
+            or not isinstance(offset, int | float)
+            or not isinstance(zone, str)
+        ):
+            raise web.HTTPBadRequest(text="expected {'utc_offset': number, 'timezone': str}")
+        try:
+            cloud.relocate_site(request.match_info["id"], float(offset), zone)
+        except ValueError as err:
+            raise web.HTTPBadRequest(text=str(err)) from err
+        return web.json_response({"utc_offset": float(offset), "timezone": zone})
+
     async def stats(request: web.Request) -> web.Response:
         return web.json_response(cloud.stats())
 
@@ -103,6 +143,10 @@ def setup(app: web.Application, cloud: DerapiCloud) -> None:  # noqa: PLR0915 - 
     app.router.add_post("/expire_tokens", expire_tokens)
     app.router.add_post("/scenario", scenario)
     app.router.add_delete("/scenario", scenario)
+    app.router.add_get("/interval_revisions", interval_revisions)
+    app.router.add_post("/interval_revisions", interval_revisions)
+    app.router.add_delete("/interval_revisions", interval_revisions)
+    app.router.add_post("/sites/{id}/location", site_location)
     app.router.add_get("/stats", stats)
 
 

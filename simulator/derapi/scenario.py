@@ -135,17 +135,31 @@ def default_account() -> Account:
     """The default scenario (see the module docstring)."""
     account = Account()
     account.add_site(_site(HOME_SITE, "sma", "Home", 1.0, "Europe/Berlin"))
-    for number, inverter_id in enumerate(HOME_SMA_INVERTERS, 1):
+    # Distinct devices, so each one's figures are told apart: a bigger and a smaller roof.
+    for number, (inverter_id, peak_kw) in enumerate(
+        zip(HOME_SMA_INVERTERS, (8.0, 6.0), strict=True), 1
+    ):
         account.add_inverter(
-            SimInverter(inverter_id, "sma", HOME_SITE, "Sunny Tripower 8.0", f"30{number:08d}", 8.0)
+            SimInverter(
+                inverter_id,
+                "sma",
+                HOME_SITE,
+                f"Sunny Tripower {peak_kw:.1f}",
+                f"30{number:08d}",
+                peak_kw,
+            )
         )
     account.add_battery(
         SimBattery(HOME_TESLA_BATTERY, "tesla", HOME_SITE, "Powerwall 2", "TG1210000001", 13.5)
     )
     account.add_site(_site(SMA_SITE, "sma", "Barn roof", 1.0, "Europe/Berlin"))
-    for number, inverter_id in enumerate(SMA_FARM_INVERTERS, 1):
+    for number, (inverter_id, peak_kw) in enumerate(
+        zip(SMA_FARM_INVERTERS, (5.0, 4.0), strict=True), 1
+    ):
         account.add_inverter(
-            SimInverter(inverter_id, "sma", SMA_SITE, "Sunny Boy 5.0", f"31{number:08d}", 5.0)
+            SimInverter(
+                inverter_id, "sma", SMA_SITE, f"Sunny Boy {peak_kw:.1f}", f"31{number:08d}", peak_kw
+            )
         )
     account.add_site(_site(SOLIS_SITE, "solis", "Cottage", 0.0, "Europe/London"))
     account.add_inverter(

@@ -308,3 +308,67 @@ def test_sandbox_entries_use_the_sandbox_token_hosts_unless_overridden() -> None
     overridden = hosts_of({"environment": "sandbox", "sma_auth_url": "http://proxy.local"})
     assert overridden.sma_auth_url == "http://proxy.local"
     assert overridden.api_url == DerapiHosts.sandbox().api_url
+
+
+def _suggested(result: dict[str, Any]) -> dict[str, Any]:
+    """The values a form shows filled in."""
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if isinstance(getattr(key, "description", None), dict)
+        and "suggested_value" in key.description
+    }
+
+
+async def test_a_retry_keeps_what_was_typed_but_a_refused_secret(
+    hass: HomeAssistant, simulator: Simulator, derapi_cloud: DerapiCloud
+) -> None:
+    """Ids always come back; secrets too, unless the vendor refused the credentials."""
+    derapi_cloud.set_vendor_failure("solis", "timeout")
+    result = await _authorization_step(hass, simulator)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"authorization": "headers", "vendors": ["sma", "solis", "enphase"]}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"client_id": sc.SMA_CLIENT_ID, "client_secret": " "}
+    )
+    assert result["errors"] == {"base": "missing_fields"}
+    assert _suggested(result) == {"client_id": sc.SMA_CLIENT_ID, "client_secret": " "}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], SMA)
+
+    # Solis cannot be reached: nothing was refused, so its secret is kept for the retry.
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], SOLIS)
+    assert result["errors"] == {"base": "vendor_unavailable"}
+    assert _suggested(result) == SOLIS
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"skip": True})
+
+    enphase = {
+        "client_id": sc.ENPHASE_CLIENT_ID,
+        "client_secret": "wrong",
+        "api_key": sc.ENPHASE_API_KEY,
+        "refresh_token": sc.ENPHASE_REFRESH_TOKEN,
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], enphase)
+    assert result["step_id"] == "derapi_enphase"
+    assert result["errors"] == {"base": "vendor_unauthorized"}
+    assert _suggested(result) == {"client_id": sc.ENPHASE_CLIENT_ID}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**enphase, "client_secret": sc.ENPHASE_CLIENT_SECRET}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert sorted(result["data"]["vendor_credentials"]) == ["enphase", "sma"]
+
+
+async def test_account_retry_keeps_the_secret_unless_refused(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    result = await _account_step(hass)
+    refused = _account(simulator, secret="wrong")
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], refused)
+    assert result["errors"] == {"base": "invalid_client"}
+    assert "client_secret" not in _suggested(result)
+    unreachable = _account(simulator)
+    unreachable[CONF_ADVANCED] = {**unreachable[CONF_ADVANCED], "auth_url": "http://127.0.0.1:9"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], unreachable)
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert _suggested(result)["client_secret"] == sc.CLIENT_SECRET

@@ -7,12 +7,13 @@ from datetime import timedelta
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulator.derapi import DerapiCloud, scenario as sc
 from simulator.derapi.scenario import SimInverter
 
-from .common import async_poll, device_of, state_of
+from .common import async_poll, device_of, entity_id, state_of
 
 
 async def test_setup_builds_the_device_tree(
@@ -44,12 +45,23 @@ async def test_setup_builds_the_device_tree(
 async def test_entities_show_the_devices(
     hass: HomeAssistant, setup_derapi: MockConfigEntry
 ) -> None:
-    assert float(state_of(hass, "sensor", sc.HOME_SMA_INVERTERS[0], "lifetime_production")) > 0
+    lifetimes = [
+        float(state_of(hass, "sensor", inverter, "lifetime_production"))
+        for inverter in sc.HOME_SMA_INVERTERS
+    ]
+    # The demo's two roofs differ, so a mix-up between their entities shows.
+    assert lifetimes[0] > lifetimes[1] > 0
     level = float(state_of(hass, "sensor", sc.HOME_TESLA_BATTERY, "battery_level"))
     assert 0 <= level <= 100
     assert state_of(hass, "sensor", sc.HOME_TESLA_BATTERY, "battery_mode") == "self_consumption"
     assert state_of(hass, "select", sc.HOME_SITE, "battery_mode_select") == "self_consumption"
     assert state_of(hass, "binary_sensor", sc.HOME_SMA_INVERTERS[0], "problem") == "off"
+    # The site's mode sensor repeats its select: there, but off until a user wants it.
+    site_mode = er.async_get(hass).async_get(
+        entity_id(hass, "sensor", sc.HOME_SITE, "battery_mode")
+    )
+    assert site_mode is not None
+    assert site_mode.disabled_by is er.RegistryEntryDisabler.INTEGRATION
 
 
 # An hour and a minute: the coordinators' schedules carry sub-second jitter.
@@ -58,9 +70,9 @@ HOUR = timedelta(hours=1, minutes=1)
 
 async def test_devices_come_and_go_without_a_reload(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     setup_derapi: MockConfigEntry,
     derapi_cloud: DerapiCloud,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     account = derapi_cloud.state.account
     account.add_inverter(

@@ -337,3 +337,112 @@ async def test_battery_control_modes(
     async with http.put(url, json=bad, headers=headers) as response:
         assert response.status == 400
         assert response.content_type == "application/problem+json"
+
+
+async def test_vendor_corrections_and_lag(
+    http: aiohttp.ClientSession, simulator: Simulator, sim_clock: SimClock
+) -> None:
+    """Corrected intervals (per device, taken back with factor 1) and intervals served late."""
+    token = await derapi_token(http, simulator, sc.STORED_CLIENT_ID)
+    headers = {"Authorization": f"Bearer {token}"}
+    root = simulator.url + "/_sim/derapi"
+    end = datetime.fromtimestamp(sim_clock.time(), UTC).replace(minute=0, second=0, microsecond=0)
+    window = {"start": (end - timedelta(hours=24)).isoformat(), "end": end.isoformat()}
+    params = {"summaryLevel": "hour", "pageSize": "100", **window}
+
+    async def kwh(path: str, key: str = "kwh") -> list[float]:
+        status, _, body = await api_get(http, simulator, path, headers, params)
+        assert status == 200
+        return [row[key] for row in body["intervals"]]
+
+    first, second = (f"/solar-inverters/{i}/intervals" for i in sc.SMA_FARM_INVERTERS)
+    site = f"/sites/{sc.SMA_SITE}/solar-intervals"
+    truth, truth_second, truth_site = await kwh(first), await kwh(second), await kwh(site)
+    assert len(truth) == 24
+    assert sum(truth) > 0
+    async with http.post(
+        root + "/interval_revisions",
+        json={"device": sc.SMA_FARM_INVERTERS[0], **window} | {"factor": 0},
+    ) as response:
+        assert len(await response.json()) == 1
+    assert await kwh(first) == [0.0] * 24
+    assert await kwh(second) == truth_second  # the other inverter is not touched
+    assert sum(await kwh(site)) == pytest.approx(sum(truth_site) - sum(truth), abs=1e-3)
+    # Factor 1 takes the correction back.
+    async with http.post(
+        root + "/interval_revisions", json={"device": sc.SMA_FARM_INVERTERS[0], **window}
+    ) as response:
+        assert await response.json() == []
+    assert await kwh(first) == truth
+
+    battery = f"/sites/{sc.SOLAREDGE_SITE}/battery-intervals"
+    charged = await kwh(battery, "chargeKwh")
+    async with http.post(
+        root + "/interval_revisions",
+        json={"device": sc.SOLAREDGE_BATTERY, **window, "factor": 2},
+    ) as response:
+        assert (await response.json())[0]["factor"] == 2
+    assert await kwh(battery, "chargeKwh") == pytest.approx([2 * c for c in charged], abs=1e-3)
+    async with http.get(root + "/interval_revisions") as response:
+        assert len(await response.json()) == 1
+    async with http.delete(root + "/interval_revisions") as response:
+        assert await response.json() == []
+    assert await kwh(battery, "chargeKwh") == charged
+    for bad in (
+        {"device": "solr-nobody", **window},
+        {"device": sc.SMA_FARM_INVERTERS[0], "start": "2026-01-01T00:00:00", "end": window["end"]},
+        {"device": sc.SMA_FARM_INVERTERS[0], "start": window["end"], "end": window["start"]},
+        {"device": sc.SMA_FARM_INVERTERS[0], **window, "factor": -1},
+        {"device": sc.SMA_FARM_INVERTERS[0]},
+        [1],
+    ):
+        async with http.post(root + "/interval_revisions", json=bad) as response:
+            assert response.status == 400, bad
+
+    # Data that lags an hour behind: the newest hour is not served yet.
+    async with http.post(root + "/settings", json={"interval_lag": 3600}) as response:
+        assert (await response.json())["interval_lag"] == 3600
+    assert len(await kwh(first)) == 23
+    async with http.post(root + "/settings", json={"interval_lag": -1}) as response:
+        assert response.status == 400
+
+
+async def test_site_moved_half_an_hour_off_utc(
+    http: aiohttp.ClientSession, simulator: Simulator, sim_clock: SimClock
+) -> None:
+    """Moved to India, a site's hours start at half past UTC hours; quarter hours still align."""
+    token = await derapi_token(http, simulator, sc.STORED_CLIENT_ID)
+    headers = {"Authorization": f"Bearer {token}"}
+    root = simulator.url + "/_sim/derapi"
+    end = datetime.fromtimestamp(sim_clock.time(), UTC).replace(minute=0, second=0, microsecond=0)
+    site = f"/sites/{sc.SMA_SITE}/solar-intervals"
+    params = {
+        "summaryLevel": "hour",
+        "start": (end - timedelta(hours=24)).isoformat(),
+        "end": end.isoformat(),
+    }
+    location = {"utc_offset": 5.5, "timezone": "Asia/Kolkata"}
+    async with http.post(root + f"/sites/{sc.SMA_SITE}/location", json=location) as response:
+        assert await response.json() == location
+    body = (await api_get(http, simulator, f"/sites/{sc.SMA_SITE}", headers))[2]
+    assert body["locationUTCOffset"] == 5.5
+    assert body["location"]["timezone"] == "Asia/Kolkata"
+    hours = (await api_get(http, simulator, site, headers, params))[2]
+    assert {datetime.fromisoformat(row["start"]).minute for row in hours["intervals"]} == {30}
+    quarters = {**params, "summaryLevel": "15mins"}
+    body = (await api_get(http, simulator, site, headers, quarters))[2]
+    assert {datetime.fromisoformat(row["start"]).minute for row in body["intervals"]} == {
+        0,
+        15,
+        30,
+        45,
+    }
+    for bad_location, path in (
+        ({"utc_offset": 5.1, "timezone": "Asia/Kolkata"}, sc.SMA_SITE),
+        ({"utc_offset": 15, "timezone": "Pacific/Nowhere"}, sc.SMA_SITE),
+        ({"utc_offset": "5.5", "timezone": "Asia/Kolkata"}, sc.SMA_SITE),
+        ({"utc_offset": 5.5}, sc.SMA_SITE),
+        (location, "site-nowhere"),
+    ):
+        async with http.post(root + f"/sites/{path}/location", json=bad_location) as response:
+            assert response.status == 400, bad_location

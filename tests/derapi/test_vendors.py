@@ -48,9 +48,9 @@ async def test_setup_sees_every_vendor(hass: HomeAssistant, setup_derapi: MockCo
 
 async def test_unauthorized_vendor_is_contained_and_repaired(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     setup_derapi: MockConfigEntry,
     derapi_cloud: DerapiCloud,
-    freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     derapi_cloud.set_vendor_failure("tesla", "unauthorized")
@@ -89,9 +89,9 @@ async def test_unauthorized_vendor_is_contained_and_repaired(
 
 async def test_vendor_gateway_timeout_is_a_warning_without_repair(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     setup_derapi: MockConfigEntry,
     derapi_cloud: DerapiCloud,
-    freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     derapi_cloud.set_vendor_failure("solis", "timeout")
@@ -127,9 +127,9 @@ async def test_vendor_unauthorized_at_setup_recovers_without_a_reload(
 
 async def test_tokens_stay_fresh_for_days_without_the_user(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     setup_derapi: MockConfigEntry,
     derapi_cloud: DerapiCloud,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Two simulated days: SMA's 300 s tokens, Enphase's daily and Tesla's rotating ones."""
     for _ in range(2 * 24):

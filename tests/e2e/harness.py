@@ -218,6 +218,16 @@ class HomeAssistantProcess:
 
         return self.run(add)
 
+    def add_vendor_entry(self, sim: SimulatorProcess, vendor: str) -> dict[str, Any]:
+        """Add one vendor's demo entry through the config-flow REST API; the flow's last result."""
+
+        async def add(api: HomeAssistantApi) -> dict[str, Any]:
+            index = await SimIndex.fetch(api.session, sim.url)
+            flow = await develop_setup.start_vendor_flow(api, index, vendor)
+            return await develop_setup.VENDOR_SETUP[vendor](flow)
+
+        return self.run(add)
+
     def add_demo_entries(self, sim: SimulatorProcess) -> list[str]:
         """Add one entry per vendor as ``scripts/develop`` does; what happened to each."""
 

@@ -1,5 +1,6 @@
 """Derapi in the browser: set-up with vendor credentials, one refused and corrected, a device
-page, and a site's solar production on the Energy dashboard."""
+page, and a site's solar production on the Energy dashboard; the battery mode changed from its
+more-info dialog, and a vendor's repair shown and cleared."""
 
 from __future__ import annotations
 
@@ -124,3 +125,86 @@ def _solar_on_the_energy_dashboard(
     expect(page.locator("hui-warning")).to_have_count(0)
     page.wait_for_load_state("networkidle")
     session.shot("energy dashboard")
+
+
+def _entity_id(home_assistant: HomeAssistantProcess, unique_id: str) -> str:
+    registry = home_assistant.ws({"type": "config/entity_registry/list"})
+    return next(
+        str(item["entity_id"])
+        for item in registry
+        if item.get("platform") == DOMAIN and item.get("unique_id") == unique_id
+    )
+
+
+def _refresh(home_assistant: HomeAssistantProcess, entity_id: str) -> None:
+    """Ask for the entity's update now (the devices are read every 5 minutes otherwise)."""
+    home_assistant.call(
+        "POST", "/api/services/homeassistant/update_entity", {"entity_id": entity_id}
+    )
+
+
+def _issues(home_assistant: HomeAssistantProcess) -> list[str]:
+    listed = home_assistant.ws({"type": "repairs/list_issues"})["issues"]
+    return [issue["issue_id"] for issue in listed if issue["domain"] == DOMAIN]
+
+
+def test_battery_mode_from_its_card_and_a_vendor_repair(
+    session: BrowserSession, simulator: SimulatorProcess, home_assistant: HomeAssistantProcess
+) -> None:
+    """Scenario 5b (Derapi): the Home site's battery mode changed in its more-info dialog shows
+    once the site reports it; SolarEdge refusing its credential raises a repair under
+    Settings -> Repairs, which goes away by itself once SolarEdge answers again."""
+    result = home_assistant.add_vendor_entry(simulator, "derapi")
+    assert result["type"] == "create_entry", result
+    select = _entity_id(home_assistant, f"derapi_{scenario.HOME_SITE}_battery_mode_select")
+    wait_until(
+        "the Home site's battery mode",
+        lambda: home_assistant.state(select)["state"] == "self_consumption",
+    )
+    registry = home_assistant.ws({"type": "config/device_registry/list"})
+    home = next(
+        device
+        for device in registry
+        if [DOMAIN, f"derapi_{scenario.HOME_SITE}"] in device["identifiers"]
+    )
+    session.goto(f"/config/devices/device/{home['id']}")
+    page = session.page
+    expect(page.get_by_role("heading", name="Device info")).to_be_visible()
+    controls = page.locator("ha-card").filter(
+        has=page.get_by_role("heading", name="Controls", exact=True)
+    )
+    # The row's icon opens the entity's more-info dialog (its name opens the inline menu).
+    controls.locator("state-badge").first.click()
+    dialog = page.locator(ui.MORE_INFO_DIALOG)
+    expect(dialog.get_by_text("Self-consumption").first).to_be_visible()
+    session.shot("battery mode before")
+    ui.choose_select_option(dialog, "Self-consumption", "Backup")
+    wait_until(
+        "the site to report Backup", lambda: home_assistant.state(select)["state"] == "backup"
+    )
+    expect(dialog.get_by_text("Backup").first).to_be_visible()
+    session.shot("battery mode confirmed")
+    # (Left open: closing it steps the browser history back, which would race the next page.)
+
+    solaredge = _entity_id(
+        home_assistant, f"derapi_{scenario.SOLAREDGE_INVERTER}_lifetime_production"
+    )
+    simulator.control(
+        "POST", "derapi/vendor_failures", {"vendor": "solaredge", "failure": "unauthorized"}
+    )
+    _refresh(home_assistant, solaredge)
+    wait_until("the repair issue", lambda: _issues(home_assistant))
+    assert home_assistant.state(solaredge)["state"] == "unavailable"
+    session.goto("/config/repairs")
+    expect(page.get_by_text("SolarEdge refused its credentials", exact=False)).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    session.shot("repair shown")
+
+    simulator.control("DELETE", "derapi/vendor_failures")
+    _refresh(home_assistant, solaredge)
+    wait_until("the repair to clear", lambda: not _issues(home_assistant))
+    session.goto("/config/repairs")
+    expect(page.get_by_text("SolarEdge refused its credentials", exact=False)).to_have_count(0)
+    assert home_assistant.state(solaredge)["state"] != "unavailable"
+    session.shot("repair gone")
+    session.assert_no_integration_errors()

@@ -107,3 +107,10 @@ def choose_mode(dialog: Locator, mode: str) -> None:
     dialog.get_by_role("button", name=re.compile(r"^Mode ")).click()
     dialog.get_by_role("menuitem", name=mode, exact=True).click()
     expect(dialog.get_by_role("button", name=f"Mode {mode}")).to_be_visible()
+
+
+def choose_select_option(dialog: Locator, current: str, option: str) -> None:
+    """In a select's more-info dialog, open the menu showing ``current`` and pick ``option``
+    (translated names)."""
+    dialog.get_by_text(current, exact=True).first.click()
+    dialog.get_by_role("menuitem", name=option, exact=True).click()

@@ -44,7 +44,7 @@ from .const import (
     MIN_DETAILS_MINUTES,
     VENDOR_KEY,
 )
-from .credential_steps import CREDENTIAL_KINDS, VendorCredentialSteps, error_key
+from .credential_steps import CREDENTIAL_KINDS, VendorCredentialSteps, error_key, retry_values
 
 STEP_ACCOUNT = VENDOR_KEY
 STEP_AUTHORIZATION = "derapi_authorization"
@@ -136,6 +136,13 @@ class DerapiConfigFlow(HomeEnergyCloudFlowBase, VendorCredentialSteps):
                 **self.endpoints_section(DERAPI, entered, invalid=invalid),
             }
         )
+        if user_input is not None:
+            # Nothing typed is lost on a retry, except a client secret Derapi refused.
+            typed = retry_values(user_input, errors.get("base", ""))
+            if CONF_CLIENT_SECRET in typed:
+                schema = self.add_suggested_values_to_schema(
+                    schema, {CONF_CLIENT_SECRET: typed[CONF_CLIENT_SECRET]}
+                )
         return self.async_show_form(step_id=STEP_ACCOUNT, data_schema=schema, errors=errors)
 
     async def async_step_derapi_authorization(

@@ -42,6 +42,9 @@ MAX_DETAILS_MINUTES: Final = 60
 INTERVALS_INTERVAL: Final = timedelta(hours=1)
 # How far back statistics go when an entry is new (and after a gap longer than this).
 BACKFILL: Final = timedelta(days=30)
+# Every import reads these last hours again: vendors correct recent intervals (late uploads,
+# fixed readings), and the notes suggest a 48-hour look-back (§13). One page at hour level.
+REREAD: Final = timedelta(hours=48)
 
 # Display names of Derapi's vendor keys (the manufacturer of their devices).
 VENDOR_NAMES: Final = {

@@ -44,12 +44,27 @@ CREDENTIAL_FIELDS: Mapping[str, tuple[str, ...]] = {
     "tesla": ("client_id", "refresh_token"),
 }
 SECRET_FIELDS = frozenset({"client_secret", "key_secret", "api_key", "refresh_token"})
+# Errors that mean the credentials themselves were refused. Their secrets are not shown again,
+# as core flows leave a refused password empty: it is the likely mistake, and a secret the
+# cloud refused need not travel back to the browser. Ids, and secrets after any other error
+# (the cloud was not reached, a field was missing), come back as typed.
+REFUSED_ERRORS = frozenset({"vendor_unauthorized", "invalid_client"})
 CREDENTIAL_KINDS: tuple[str, ...] = tuple(CREDENTIAL_FIELDS)
 
 
 def vendor_step_id(kind: str) -> str:
     """The step id of one credential kind's form."""
     return f"{VENDOR_KEY}_{kind}"
+
+
+def retry_values(user_input: Mapping[str, Any], error: str) -> dict[str, Any]:
+    """What a form shows again after `error`: everything typed, less refused secrets."""
+    refused = error in REFUSED_ERRORS
+    return {
+        name: value
+        for name, value in user_input.items()
+        if name != CONF_SKIP and not (refused and name in SECRET_FIELDS)
+    }
 
 
 def error_key(err: Exception) -> str:
@@ -111,7 +126,12 @@ class VendorCredentialSteps(FlowHandler[ConfigFlowContext, ConfigFlowResult, str
             self._skipped.append(kind)
             return await self._async_next_vendor()
         if any(not str(user_input.get(name) or "").strip() for name in CREDENTIAL_FIELDS[kind]):
-            return self._show_vendor_form(kind, {"base": "missing_fields"}, retry=True)
+            return self._show_vendor_form(
+                kind,
+                {"base": "missing_fields"},
+                retry=True,
+                typed=retry_values(user_input, "missing_fields"),
+            )
         credentials = self._build(kind, user_input)
         client = create_client(self.hass, self._account, vendor_credentials=[credentials])
         try:
@@ -119,14 +139,22 @@ class VendorCredentialSteps(FlowHandler[ConfigFlowContext, ConfigFlowResult, str
         except Exception as err:
             if not isinstance(err, DerapiError):
                 LOGGER.exception("Unexpected error checking the %s credentials", kind)
-            return self._show_vendor_form(kind, {"base": error_key(err)}, retry=True)
+            error = error_key(err)
+            return self._show_vendor_form(
+                kind, {"base": error}, retry=True, typed=retry_values(user_input, error)
+            )
         # The check may have rotated a refresh token: keep the one that still works.
         self._gathered[kind] = client.vendor_credentials[credentials.vendor].to_dict()
         self._queue.remove(kind)
         return await self._async_next_vendor()
 
     def _show_vendor_form(
-        self, kind: str, errors: dict[str, str], *, retry: bool = False
+        self,
+        kind: str,
+        errors: dict[str, str],
+        *,
+        retry: bool = False,
+        typed: Mapping[str, Any] | None = None,
     ) -> ConfigFlowResult:
         # After a failure every field is optional, so "skip this vendor" can be submitted alone.
         field = vol.Optional if retry else vol.Required
@@ -140,7 +168,7 @@ class VendorCredentialSteps(FlowHandler[ConfigFlowContext, ConfigFlowResult, str
             fields[vol.Optional(CONF_SKIP, default=False)] = BooleanSelector()
         return self.async_show_form(
             step_id=vendor_step_id(kind),
-            data_schema=vol.Schema(fields),
+            data_schema=self.add_suggested_values_to_schema(vol.Schema(fields), typed),
             errors=errors,
             description_placeholders={"vendor": vendor_name(kind)},
         )

@@ -145,6 +145,8 @@ SITE_SENSORS: tuple[SiteSensorDescription, ...] = (
         translation_key="battery_mode",
         device_class=SensorDeviceClass.ENUM,
         options=[mode.lower().replace(" ", "_") for mode in BATTERY_MODES],
+        # The site's battery-mode select shows the same state beside it.
+        entity_registry_enabled_default=False,
         value_fn=lambda s: _option(s.bess.mode if s.bess else None),
     ),
     SiteSensorDescription(
