@@ -49,6 +49,7 @@ from ..api.derapi import (
 )
 from ..const import DOMAIN, LOGGER
 from ..coordinator import HomeEnergyCloudCoordinator
+from ..recorder_jobs import async_recorder_read
 from .const import BACKFILL, INTERVALS_INTERVAL, REREAD, VENDOR_KEY
 from .coordinator import DerapiTopologyCoordinator
 
@@ -207,8 +208,8 @@ class DerapiStatisticsCoordinator(HomeEnergyCloudCoordinator[Imported]):
         """Where to re-read from: the last REREAD hours, or the hour after the oldest last row."""
         start = end - REREAD
         for stat_id in stat_ids:
-            last = await get_instance(self.hass).async_add_executor_job(
-                get_last_statistics, self.hass, 1, stat_id, True, {"sum"}
+            last = await async_recorder_read(
+                self.hass, get_last_statistics, self.hass, 1, stat_id, True, {"sum"}
             )
             rows = last.get(stat_id)
             if not rows:
@@ -221,7 +222,8 @@ class DerapiStatisticsCoordinator(HomeEnergyCloudCoordinator[Imported]):
     ) -> list[_Series]:
         """What the recorder holds from `start` on for each (statistic id, name, energy)."""
         stat_ids = {stat_id for stat_id, _, _ in specs}
-        found = await get_instance(self.hass).async_add_executor_job(
+        found = await async_recorder_read(
+            self.hass,
             statistics_during_period,
             self.hass,
             start,
@@ -249,8 +251,8 @@ class DerapiStatisticsCoordinator(HomeEnergyCloudCoordinator[Imported]):
         return series
 
     async def _last_sum(self, stat_id: str) -> float:
-        last = await get_instance(self.hass).async_add_executor_job(
-            get_last_statistics, self.hass, 1, stat_id, True, {"sum"}
+        last = await async_recorder_read(
+            self.hass, get_last_statistics, self.hass, 1, stat_id, True, {"sum"}
         )
         rows = last.get(stat_id)
         return float(rows[0].get("sum") or 0.0) if rows else 0.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+import math
 from typing import Any
 
 from .exceptions import KiwigridProtocolError
@@ -37,7 +38,11 @@ def _devices(section: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def _percent(fraction: object) -> float | None:
     value = as_number(fraction)
-    return None if value is None else value * 100.0
+    if value is None:
+        return None
+    # A huge fraction (a garbled reply) overflows to infinity, which no sensor can show.
+    percent = value * 100.0
+    return percent if math.isfinite(percent) else None
 
 
 @dataclass(frozen=True)
