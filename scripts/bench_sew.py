@@ -58,14 +58,27 @@ async def import_meter(
     concurrency: int,
     pace: float,
 ) -> Import:
-    """One import as the integration will run it: plan, fetch, find the new last final point."""
-    plan = plan_import(last_final, today, client.time_zone, history_days=days)
+    """One import as the integration runs it: a backfill first asks where the meter's data
+    starts (its billing cycles); a refresh first reads the newest day (the month-to-date
+    figures come with it) and the import reuses that reply. Then plan, fetch, and find the new
+    last final point."""
     before, usage_before = client.requests, len(cloud.backend.usage_requests)
+    data_start = prefetched = None
+    if last_final is None:
+        cycles = await client.get_monthly_usage(account, meter, today)
+        data_start = cycles.rows[0].start.astimezone(client.time_zone).date()
+    else:
+        newest = today - timedelta(days=1)
+        prefetched = {newest: await client.get_hourly_usage(account, meter, newest)}
+    plan = plan_import(
+        last_final, today, client.time_zone, history_days=days, data_start=data_start
+    )
     result = await fetch_days(
         plan.days,
         lambda day: client.get_hourly_usage(account, meter, day),
         concurrency=concurrency,
         pacer=Pacer(pace, time.monotonic) if pace else None,
+        prefetched=prefetched,
     )
     if result.error is not None:
         raise result.error
