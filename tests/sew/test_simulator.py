@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import date, timedelta
 
 import aiohttp
 import pytest
@@ -20,6 +20,7 @@ from simulator.sew import (
     WATER_METER,
     SewCloud,
 )
+from simulator.sew.readings import unit_noise
 from simulator.sew.scenario import SHORT_HISTORY
 
 
@@ -152,3 +153,13 @@ async def test_daily_only_meters_have_no_hourly_rows(
             data = reply["result"]["Data"]
             assert bool(data["objUsageGenerationResultSetTwo"]) is has_rows, mode
             assert data["getTentativeData"][0]["SoFar"] > 0
+
+
+def test_readings_do_not_depend_on_the_date_class() -> None:
+    """Under a frozen clock dates are a subclass with another repr; the data stays the same."""
+
+    class OtherDate(date):
+        pass
+
+    day = date(2026, 6, 17)
+    assert unit_noise("E1000001", OtherDate(2026, 6, 17), 3) == unit_noise("E1000001", day, 3)
