@@ -18,6 +18,7 @@ stay the same from run to run; with port 0 every origin gets a free port.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 import math
 from typing import Any, ClassVar, Protocol
 
@@ -59,9 +60,17 @@ def _vendor_clouds(clock: SimClock) -> list[VendorCloud]:
 class Simulator:
     """All vendor clouds on loopback, started and stopped in-process."""
 
-    def __init__(self, clock: SimClock | None = None) -> None:
+    def __init__(
+        self, clock: SimClock | None = None, scenarios: Mapping[str, str] | None = None
+    ) -> None:
+        """``scenarios``: a named scenario per vendor key, for vendors that offer several."""
         self.clock = clock or SimClock()
         self._clouds = {cloud.key: cloud for cloud in _vendor_clouds(self.clock)}
+        for key, name in (scenarios or {}).items():
+            use_scenario = getattr(self._clouds.get(key), "use_scenario", None)
+            if use_scenario is None:
+                raise ValueError(f"{key!r} has no named scenarios")
+            use_scenario(name)
         self._faults = {key: Faults() for key in self._clouds}
         for key, cloud in self._clouds.items():
             # Websocket vendors register their sockets' closers with their own Faults.

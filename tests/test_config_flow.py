@@ -14,7 +14,10 @@ import voluptuous as vol
 
 from custom_components.home_energy_cloud import config_flow
 from custom_components.home_energy_cloud.api.electra import DEFAULT_BASE_URL
-from custom_components.home_energy_cloud.config_flow_base import normalize_base_url
+from custom_components.home_energy_cloud.config_flow_base import (
+    HomeEnergyCloudFlowBase,
+    normalize_base_url,
+)
 from custom_components.home_energy_cloud.const import (
     CONF_ADVANCED,
     CONF_BASE_URL,
@@ -164,6 +167,34 @@ def test_normalize_base_url() -> None:
     assert normalize_base_url("http://127.0.0.1:8300/electra") == "http://127.0.0.1:8300/electra"
     assert normalize_base_url("https://host/?q=1") is None
     assert normalize_base_url("http://[::1") is None
+    assert normalize_base_url("http://has a space") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "default_scheme", "expected"),
+    [
+        ("https://utility.example/", None, "https://utility.example"),
+        ("utility.example", None, None),
+        ("em.local:8080", "http", "em.local:8080"),
+        ("http://em.local/", "http", "http://em.local"),
+        ("has a space", "http", None),
+    ],
+)
+def test_a_main_field_endpoint_is_checked_like_the_advanced_ones(
+    typed: str, default_scheme: str | None, expected: str | None
+) -> None:
+    """Errors land under the field's own key, with the error the form names."""
+    errors: dict[str, str] = {}
+    field, url = HomeEnergyCloudFlowBase.main_endpoint(
+        "url", {"url": f" {typed} "}, {}, errors, default_scheme=default_scheme, error="bad"
+    )
+    assert url == expected
+    assert errors == ({} if expected else {"url": "bad"})
+    assert [str(key) for key in field] == ["url"]
+    # Nothing entered yet: the current value is shown and nothing is checked.
+    field, url = HomeEnergyCloudFlowBase.main_endpoint("url", None, {"url": "x"}, errors)
+    assert url is None
+    assert next(iter(field)).default() == "x"
 
 
 @pytest.mark.parametrize("phone", ["12345", "0401234567", "+1 650 555 0100", ""])

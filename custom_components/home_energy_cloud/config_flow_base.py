@@ -27,6 +27,8 @@ def normalize_base_url(value: str) -> str | None:
         return None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
+    if any(char.isspace() for char in value):
+        return None
     if parts.query or parts.fragment or parts.username or parts.password:
         return None
     return value.rstrip("/")
@@ -80,26 +82,63 @@ class HomeEnergyCloudFlowBase(ConfigFlow):
         return result
 
     @staticmethod
+    def main_endpoint(
+        key: str,
+        user_input: Mapping[str, Any] | None,
+        current: Mapping[str, Any],
+        errors: dict[str, str],
+        *,
+        default_scheme: str | None = None,
+        error: str = "invalid_base_url",
+    ) -> tuple[dict[Any, Any], str | None]:
+        """An endpoint that is the form's main field, not tucked into the Advanced section.
+
+        For a form whose main choice is where to connect (a utility's URL, a device's
+        address). Returns the field (filled with what was entered, else ``current``) and the
+        entered URL, checked the way the Advanced section's endpoints are; None when nothing
+        was entered or it is not a URL (then ``errors`` holds ``error`` under ``key``, beside
+        the field). ``default_scheme``: a value without a scheme is also accepted (a host name,
+        ``host:port``), checked as ``<default_scheme>://value`` and returned as typed.
+        """
+        shown = (user_input or {}).get(key, current.get(key, ""))
+        kind = TextSelectorType.URL if default_scheme is None else TextSelectorType.TEXT
+        field = {vol.Required(key, default=str(shown)): TextSelector(TextSelectorConfig(type=kind))}
+        if user_input is None or key not in user_input:
+            return field, None
+        typed = str(user_input[key]).strip()
+        bare = default_scheme is not None and "://" not in typed
+        url = normalize_base_url(f"{default_scheme}://{typed}" if bare else typed)
+        if url is None:
+            errors[key] = error
+            return field, None
+        return field, typed.rstrip("/") if bare else url
+
+    @staticmethod
     def endpoints_section(
         vendor: VendorSpec[Any],
         current: Mapping[str, Any],
         *,
         keys: Collection[str] | None = None,
         invalid: Collection[str] = (),
+        extra: Mapping[Any, Any] | None = None,
     ) -> dict[Any, Any]:
         """An "Advanced" section with the vendor's endpoints (``keys``: only these).
 
         A section rather than advanced mode: Home Assistant deprecated advanced mode in flows
         (2026, breaking in 2027.6), and a section works the same on every version. It opens
-        when one of its fields is ``invalid``, so the field at fault is in sight.
+        when one of its fields is ``invalid``, so the field at fault is in sight. ``extra``:
+        further fields of the vendor's that belong beside its endpoints.
         """
         fields = vol.Schema(
             {
-                vol.Required(
-                    endpoint.key, default=current.get(endpoint.key) or endpoint.default
-                ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-                for endpoint in vendor.endpoints
-                if keys is None or endpoint.key in keys
+                **{
+                    vol.Required(
+                        endpoint.key, default=current.get(endpoint.key) or endpoint.default
+                    ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+                    for endpoint in vendor.endpoints
+                    if keys is None or endpoint.key in keys
+                },
+                **(extra or {}),
             }
         )
         # Required and without a default of its own: the frontend then fills the section from

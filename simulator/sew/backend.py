@@ -68,12 +68,17 @@ class Backend:
     paid_accounts: set[str] = field(default_factory=set)
     calls: Counter[str] = field(default_factory=Counter)
     usage_requests: list[dict[str, str]] = field(default_factory=list)
+    history_days: int = HISTORY_DAYS
+    daily_only_meters: set[str] = field(default_factory=set)
+    """Meters without interval data (not AMI): daily and billing-cycle usage only."""
+    usage_modes: set[str] = field(default_factory=lambda: {"H", "D", "M"})
+    """The ``Mode`` values this utility serves (they differ per utility, notes §2)."""
 
     def __post_init__(self) -> None:
-        """Two years of history ending the day the scenario starts."""
+        """``history_days`` of history ending the day the scenario starts."""
         self.sessions = Sessions(self.clock)
         today = datetime.fromtimestamp(self.clock.time(), ZoneInfo(TIME_ZONE)).date()
-        first_day = today - timedelta(days=HISTORY_DAYS)
+        first_day = today - timedelta(days=self.history_days)
         self.book = UsageBook(TIME_ZONE, first_day, self.publication)
 
     def now(self) -> float:
@@ -158,7 +163,7 @@ class Backend:
                 {
                     "MeterNumber": meter.number,
                     "MeterType": meter.kind,
-                    "IsAMI": True,
+                    "IsAMI": meter.number not in self.daily_only_meters,
                     "UOM": meter.uom,
                     "IsNetMetering": meter.net_metered,
                     "Status": "Active",
@@ -172,8 +177,17 @@ class Backend:
         """GetUsageGeneration."""
         meter = self.meter(self.account(user, params), params)
         self.usage_requests.append(dict(params))
+        if params.get("Mode", "") not in self.usage_modes:
+            raise Refused(f"Unsupported Mode: {params.get('Mode', '')}")
         try:
-            return usage_data(self.book, meter, params, self.now(), style)
+            return usage_data(
+                self.book,
+                meter,
+                params,
+                self.now(),
+                style,
+                interval=meter.number not in self.daily_only_meters,
+            )
         except UsageRequestError as err:
             raise Refused(str(err)) from err
 

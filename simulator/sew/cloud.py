@@ -9,6 +9,7 @@ from aiohttp import web
 from ..clock import SimClock
 from . import api_host, control, portal_host
 from .backend import Backend, HostSettings
+from .scenario import DEFAULT_SCENARIO, SCENARIO_HISTORY_DAYS
 
 
 def _default_settings() -> dict[str, HostSettings]:
@@ -37,12 +38,24 @@ class SewCloud:
     key: ClassVar[str] = "sew"
     hosts: ClassVar[tuple[str, ...]] = (portal_host.HOST, api_host.HOST)
 
-    def __init__(self, clock: SimClock) -> None:
-        """Build the default scenario."""
+    def __init__(self, clock: SimClock, scenario: str = DEFAULT_SCENARIO) -> None:
+        """Build ``scenario`` (a key of ``SCENARIO_HISTORY_DAYS``)."""
         self._clock = clock
-        self.backend = Backend(clock)
+        self.scenario = scenario
+        self.backend = self._new_backend()
         self._settings = _default_settings()
         self._urls: dict[str, str] = {}
+
+    def _new_backend(self) -> Backend:
+        return Backend(self._clock, history_days=SCENARIO_HISTORY_DAYS[self.scenario])
+
+    def use_scenario(self, name: str) -> None:
+        """Start ``name`` afresh; :meth:`reset` returns to it. ValueError for an unknown one."""
+        if name not in SCENARIO_HISTORY_DAYS:
+            known = sorted(SCENARIO_HISTORY_DAYS)
+            raise ValueError(f"unknown SEW scenario {name!r}; known: {known}")
+        self.scenario = name
+        self.reset()
 
     # -- server protocol -----------------------------------------------------------------------
 
@@ -62,8 +75,8 @@ class SewCloud:
         self._urls = dict(urls)
 
     def reset(self) -> None:
-        """Back to the default scenario and settings."""
-        self.backend = Backend(self._clock)
+        """Back to the start of the chosen scenario, with the default settings."""
+        self.backend = self._new_backend()
         self._settings = _default_settings()
 
     # -- Python API for tests and benchmarks -----------------------------------------------------

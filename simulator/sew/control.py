@@ -6,7 +6,10 @@
 * ``GET|POST settings`` ``{"portal_a": {"encrypted": false, "envelope": "I", "key": "...",
   "password_digest": "base64", "expiry_in_json": false, "modules": [...]}, "api_b": {...},
   "token_lifetime": s, "maintenance": bool, "publish_lag": s, "publish_jitter": s,
-  "final_after": s, "outage_accounts": [...]}``.
+  "final_after": s, "outage_accounts": [...], "daily_only_meters": [...], "usage_modes":
+  ["H", "D", "M"]}`` (a daily-only meter reports ``IsAMI`` false and has no hourly rows; a
+  ``Mode`` left out of ``usage_modes`` is refused). ``GET`` also names the ``scenario``
+  (chosen with ``python -m simulator --scenario sew=short_history``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
 
 _HOST_KEYS = {"encrypted", "envelope", "key", "password_digest", "expiry_in_json", "modules"}
 _NUMBERS = ("token_lifetime", "publish_lag", "publish_jitter", "final_after")
+_SETS = ("outage_accounts", "daily_only_meters", "usage_modes")
 
 
 def setup(app: web.Application, cloud: SewCloud) -> None:
@@ -71,6 +75,9 @@ class _Routes:
             "publish_jitter": pub.publish_jitter,
             "final_after": pub.final_after,
             "outage_accounts": sorted(backend.outage_accounts),
+            "daily_only_meters": sorted(backend.daily_only_meters),
+            "usage_modes": sorted(backend.usage_modes),
+            "scenario": cloud.scenario,
         }
 
     async def settings(self, request: web.Request) -> web.Response:
@@ -90,7 +97,7 @@ class _Routes:
     def _apply(self, body: dict[str, Any]) -> None:
         cloud = self._cloud
         backend = cloud.backend
-        known = {*cloud.hosts, *_NUMBERS, "maintenance", "outage_accounts"}
+        known = {*cloud.hosts, *_NUMBERS, "maintenance", *_SETS}
         if unknown := set(body) - known:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
         for host in cloud.hosts:
@@ -109,5 +116,6 @@ class _Routes:
                     setattr(backend.publication, name, value)
         if "maintenance" in body:
             backend.maintenance = bool(body["maintenance"])
-        if "outage_accounts" in body:
-            backend.outage_accounts = set(body["outage_accounts"])
+        for name in _SETS:
+            if name in body:
+                setattr(backend, name, set(body[name]))

@@ -30,9 +30,15 @@ class Slot:
     exported: float
 
 
+def _plain(part: object) -> object:
+    """Dates as ISO text: a frozen clock's date class has a repr of its own."""
+    return part.isoformat() if isinstance(part, date) else part
+
+
 def unit_noise(*parts: object) -> float:
-    """A deterministic number in [0, 1) for these parts."""
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=8).digest()
+    """A deterministic number in [0, 1) for these parts (the same under a frozen clock)."""
+    plain = tuple(_plain(part) for part in parts)
+    digest = hashlib.blake2b(repr(plain).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") / 2**64
 
 

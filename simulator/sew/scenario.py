@@ -9,6 +9,13 @@ TIME_ZONE: Final = "America/Chicago"
 """The utility's wall time; its DST changes are in the two years of data."""
 HISTORY_DAYS: Final = 731
 
+DEFAULT_SCENARIO: Final = "default"
+"""Two years of history on every meter."""
+SHORT_HISTORY: Final = "short_history"
+"""Every meter was installed a week ago (the browser suite: a first import of days, not years)."""
+SCENARIO_HISTORY_DAYS: Final[dict[str, int]] = {DEFAULT_SCENARIO: HISTORY_DAYS, SHORT_HISTORY: 7}
+"""Days of history (ending the day the scenario starts) per scenario name."""
+
 USERNAME: Final = "demo@example.com"
 PASSWORD: Final = "Correct-Horse-1"
 USER_ID: Final = "100234"

@@ -170,9 +170,19 @@ def _parse_day(raw: str | None) -> date | None:
 
 
 def usage_data(
-    book: UsageBook, meter: Meter, params: dict[str, str], now: float, style: RowStyle
+    book: UsageBook,
+    meter: Meter,
+    params: dict[str, str],
+    now: float,
+    style: RowStyle,
+    *,
+    interval: bool = True,
 ) -> dict[str, Any]:
-    """The ``Data`` of a GetUsageGeneration reply."""
+    """The ``Data`` of a GetUsageGeneration reply.
+
+    ``interval`` False: a meter without interval data (not AMI) has no hourly rows; the
+    portals then draw an empty hourly chart, so the reply is a success without rows.
+    """
     mode = params.get("Mode", "")
     anchor = _parse_day(params.get("strDate")) or book.today(now)
     if mode == "H":
@@ -180,7 +190,7 @@ def usage_data(
         last = _parse_day(params.get("DateToDaily"))
         if first is not None and last is not None and first != last:
             raise UsageRequestError("Hourly usage can be requested for one day only")
-        rows = _hourly_rows(book, meter, anchor, now, style)
+        rows = _hourly_rows(book, meter, anchor, now, style) if interval else []
     elif mode == "D":
         rows = _daily_rows(book, meter, anchor, now, style)
     elif mode == "M":
@@ -253,9 +263,9 @@ def _daily_rows(
 
 def _cycle_rows(book: UsageBook, meter: Meter, now: float, style: RowStyle) -> list[dict[str, Any]]:
     today = book.today(now)
-    first, _ = book.cycle_of(book.first_day)
-    if first < book.first_day:
-        first = _add_months(first, 1)
+    # The first cycle runs from the day service started (the first day with data) to the
+    # cycle's usual end, as a first bill after moving in does.
+    first = book.first_day
     rows = []
     while first <= today:
         _, last = book.cycle_of(first)

@@ -53,6 +53,9 @@ def test_add_sew_utility_with_a_wrong_password_then_the_right_one(
     dialog = ui.open_vendor_menu(session)
     dialog.get_by_text("Electric or water utility (SEW Smart Customer Mobile)").click()
     expect(dialog.get_by_text("Your utility", exact=True)).to_be_visible()
+    # Before a choice the picker shows none (not the first option's raw id).
+    expect(dialog.locator("ha-generic-picker")).not_to_contain_text("hidroelectrica")
+    session.shot("utility picker")
     dialog.locator("ha-generic-picker").click()
     dialog.get_by_placeholder("Search").fill("NPPD")
     dialog.get_by_text(UTILITY, exact=True).click()

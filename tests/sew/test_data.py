@@ -190,11 +190,14 @@ async def test_daily_usage(client: SewClient, sew_cloud: SewCloud, today: date) 
     assert day.quantity == pytest.approx(sum(slot.imported for slot in expected))
 
 
-async def test_monthly_usage(client: SewClient, today: date) -> None:
+async def test_monthly_usage(client: SewClient, sew_cloud: SewCloud, today: date) -> None:
     account, electric, _ = await home(client)
     usage = await client.get_monthly_usage(account, electric, today)
-    assert len(usage.rows) >= 23
-    for row in usage.rows:
+    assert len(usage.rows) >= 24
+    # The first cycle starts the day service started (the first day with data)...
+    assert usage.rows[0].start.astimezone(TZ).date() == sew_cloud.backend.book.first_day
+    # ...the others on the utility's cycle day.
+    for row in usage.rows[1:]:
         local = row.start.astimezone(TZ)
         assert (local.day, local.hour) == (5, 0)
     assert not usage.rows[-1].final

@@ -10,14 +10,18 @@ import pytest
 
 from custom_components.home_energy_cloud.api.sew import (
     Pacer,
+    Resolution,
     SewClient,
     SewConnectionError,
+    SewUsage,
     SewUsageRow,
+    fetch_daily_windows,
     fetch_days,
     hours_in_day,
     is_day_final,
     plan_import,
 )
+from custom_components.home_energy_cloud.api.sew.models import parse_meters
 from custom_components.home_energy_cloud.api.sew.planner import local_midnight
 from simulator import Simulator
 from simulator.sew import HOME_ACCOUNT, TIME_ZONE, SewCloud
@@ -161,3 +165,110 @@ async def test_backfill_then_routine_refresh_against_the_fake(
     _, refresh_requests = await run(last_final)
     assert 1 <= refresh_requests <= 3
     assert client.logins == 2  # the session expired meanwhile: one new login for all
+
+
+def test_a_backfill_starts_no_earlier_than_the_meter_s_data() -> None:
+    start = TODAY - timedelta(days=7)
+    plan = plan_import(None, TODAY, TZ, data_start=start)
+    assert plan.days[0] == start
+    assert len(plan.days) == 7
+    # A start older than the reach changes nothing.
+    assert plan_import(None, TODAY, TZ, data_start=date(2000, 1, 1)).days[0] == TODAY - timedelta(
+        days=730
+    )
+
+
+def test_daily_day_finality() -> None:
+    day = TODAY - timedelta(days=2)
+    assert is_day_final(day, _rows(day, 1), TODAY, TZ, daily=True)
+    assert not is_day_final(day, _rows(day, 1, final=False), TODAY, TZ, daily=True)
+    assert not is_day_final(day, [], TODAY, TZ, daily=True)
+
+
+async def test_prefetched_days_cost_no_request() -> None:
+    asked: list[date] = []
+
+    async def fetch(day: date) -> str:
+        asked.append(day)
+        return "fetched"
+
+    days = [TODAY - timedelta(days=n) for n in range(3, 0, -1)]
+    result = await fetch_days(days, fetch, prefetched={days[-1]: "in hand"})
+    assert asked == days[:2]
+    assert [value for _, value in result.results] == ["fetched", "fetched", "in hand"]
+
+
+def _daily(first: date, last: date) -> SewUsage:
+    count = (last - first).days + 1
+    return SewUsage(
+        [row for n in range(count) for row in _rows(first + timedelta(days=n), 1)], None
+    )
+
+
+async def test_daily_windows_walk_back_to_the_first_day() -> None:
+    """Each window ends the day before the oldest row of the last one; no day twice."""
+    ends: list[date] = []
+
+    async def fetch(end: date) -> SewUsage:
+        ends.append(end)
+        return _daily(end - timedelta(days=29), end)
+
+    days = [TODAY - timedelta(days=n) for n in range(75, 0, -1)]
+    result = await fetch_daily_windows(days, fetch, TZ)
+    assert ends == [days[-1], days[-31], days[-61]]
+    assert [day for day, _ in result.results] == days
+    assert all(len(usage.rows) == 1 for _, usage in result.results)
+
+
+async def test_daily_windows_stop_where_the_server_gives_nothing_older() -> None:
+    """A server that ignores the date (or a meter whose data starts later) ends the walk."""
+    newest = TODAY - timedelta(days=1)
+    fixed = _daily(newest - timedelta(days=9), newest)
+    calls = 0
+
+    async def fetch(end: date) -> SewUsage:
+        nonlocal calls
+        calls += 1
+        return fixed
+
+    days = [TODAY - timedelta(days=n) for n in range(40, 0, -1)]
+    result = await fetch_daily_windows(days, fetch, TZ, prefetched={newest: fixed})
+    assert calls == 1  # the prefetched window, then one that gave nothing older
+    assert sum(len(usage.rows) for _, usage in result.results) == 10
+
+    async def empty(end: date) -> SewUsage:
+        return SewUsage([], None)
+
+    assert all(not usage.rows for _, usage in (await fetch_daily_windows(days, empty, TZ)).results)
+    assert (await fetch_daily_windows([], empty, TZ)).results == []
+
+
+async def test_daily_windows_fail_whole() -> None:
+    """The newest windows come first; without the oldest, no chain can start."""
+
+    async def fetch(end: date) -> SewUsage:
+        if end < TODAY - timedelta(days=10):
+            raise SewConnectionError("down", 503)
+        return _daily(end - timedelta(days=4), end)
+
+    days = [TODAY - timedelta(days=n) for n in range(20, 0, -1)]
+    result = await fetch_daily_windows(days, fetch, TZ, pacer=Pacer(0, lambda: 0.0))
+    assert result.results == []
+    assert isinstance(result.error, SewConnectionError)
+
+
+def test_meters_without_an_ami_flag_are_taken_as_interval_meters() -> None:
+    meters = parse_meters(
+        {
+            "MeterDetails": [
+                {"MeterNumber": "1", "MeterType": "E"},
+                {"MeterNumber": "2", "MeterType": "W", "IsAMI": False},
+                {"MeterNumber": "3", "MeterType": "E", "IsAMI": "1"},
+            ]
+        }
+    )
+    assert [m.resolution for m in meters] == [
+        Resolution.HOURLY,
+        Resolution.DAILY,
+        Resolution.HOURLY,
+    ]

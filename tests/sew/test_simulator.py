@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+from datetime import date, timedelta
 
 import aiohttp
+import pytest
 
 from simulator import Simulator
+from simulator.clock import SimClock
 from simulator.sew import (
     ELECTRIC_METER,
     HOME_ACCOUNT,
@@ -14,8 +17,11 @@ from simulator.sew import (
     TFA_PASSWORD,
     TFA_USERNAME,
     USERNAME,
+    WATER_METER,
     SewCloud,
 )
+from simulator.sew.readings import unit_noise
+from simulator.sew.scenario import SHORT_HISTORY
 
 
 async def _api_login(http: aiohttp.ClientSession, base: str, username: str, password: str) -> dict:
@@ -89,3 +95,71 @@ async def test_control_routes(simulator: Simulator, sew_cloud: SewCloud) -> None
 async def test_every_host_is_listed(simulator: Simulator) -> None:
     assert set(simulator.host_urls("sew")) == {"portal_a", "api_b"}
     assert simulator.base_url("sew") == simulator.host_url("sew", "portal_a")
+
+
+async def test_short_history_scenario_survives_a_reset(sim_clock: SimClock) -> None:
+    """The browser suite's scenario: every meter's data starts a week back, reset or not."""
+    sim = Simulator(sim_clock, scenarios={"sew": SHORT_HISTORY})
+    cloud: SewCloud = sim.cloud("sew")
+    today = cloud.backend.book.today(sim_clock.time())
+    assert cloud.scenario == SHORT_HISTORY
+    assert cloud.backend.book.first_day == today - timedelta(days=7)
+    sim.reset()
+    assert cloud.backend.book.first_day == today - timedelta(days=7)
+    with pytest.raises(ValueError, match="unknown SEW scenario"):
+        cloud.use_scenario("a decade")
+    with pytest.raises(ValueError, match="no named scenarios"):
+        Simulator(sim_clock, scenarios={"electra": SHORT_HISTORY})
+
+
+async def test_daily_only_meters_have_no_hourly_rows(
+    simulator: Simulator, sew_cloud: SewCloud
+) -> None:
+    root = simulator.url + "/_sim/sew"
+    base = simulator.host_url("sew", "api_b")
+    async with aiohttp.ClientSession() as http:
+        settings = await (
+            await http.post(f"{root}/settings", json={"daily_only_meters": [ELECTRIC_METER]})
+        ).json()
+        assert settings["daily_only_meters"] == [ELECTRIC_METER]
+        assert settings["scenario"] == "default"
+        user = await _api_login(http, base, USERNAME, PASSWORD)
+        auth = base64.b64encode(f"{user['UserID']}:{user['SessionToken']}".encode()).decode()
+        headers = {"Authorization": f"Basic {auth}"}
+        meters = await (
+            await http.post(
+                f"{base}/Service/Usage/GetMultiMeter",
+                json={"AccountNumber": HOME_ACCOUNT},
+                headers=headers,
+            )
+        ).json()
+        ami = {m["MeterNumber"]: m["IsAMI"] for m in meters["result"]["Data"]["MeterDetails"]}
+        assert ami[ELECTRIC_METER] is False
+        assert ami[WATER_METER] is True
+        yesterday = sew_cloud.backend.book.today(simulator.clock.time()) - timedelta(days=1)
+        for mode, has_rows in (("H", False), ("D", True)):
+            reply = await (
+                await http.post(
+                    f"{base}/Service/Usage/GetUsageGeneration",
+                    json={
+                        "AccountNumber": HOME_ACCOUNT,
+                        "MeterNumber": ELECTRIC_METER,
+                        "Mode": mode,
+                        "strDate": f"{yesterday:%m/%d/%Y}",
+                    },
+                    headers=headers,
+                )
+            ).json()
+            data = reply["result"]["Data"]
+            assert bool(data["objUsageGenerationResultSetTwo"]) is has_rows, mode
+            assert data["getTentativeData"][0]["SoFar"] > 0
+
+
+def test_readings_do_not_depend_on_the_date_class() -> None:
+    """Under a frozen clock dates are a subclass with another repr; the data stays the same."""
+
+    class OtherDate(date):
+        pass
+
+    day = date(2026, 6, 17)
+    assert unit_noise("E1000001", OtherDate(2026, 6, 17), 3) == unit_noise("E1000001", day, 3)

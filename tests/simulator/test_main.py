@@ -36,3 +36,46 @@ async def test_python_m_simulator_serves_and_prints_base_urls(socket_enabled: No
     finally:
         process.terminate()
         await process.wait()
+
+
+async def test_a_vendor_can_start_with_a_named_scenario(socket_enabled: None) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "simulator",
+        "--port",
+        "0",
+        "--scenario",
+        "sew=short_history",
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).parents[2],
+    )
+    try:
+        assert process.stdout is not None
+        first = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        control = re.fullmatch(r"Simulator control API: (http://127\.0\.0\.1:\d+/_sim)\n", first)
+        assert control is not None
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(f"{control[1]}/sew/settings") as response,
+        ):
+            body = await response.json()
+        assert body["scenario"] == "short_history"
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def test_a_scenario_needs_vendor_and_name() -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "simulator",
+        "--scenario",
+        "short_history",
+        stderr=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).parents[2],
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert b"VENDOR=NAME" in stderr

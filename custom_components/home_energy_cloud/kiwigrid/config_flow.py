@@ -206,28 +206,24 @@ class KiwigridConfigFlow(HomeEnergyCloudFlowBase):
         stored: dict[str, Any] = {}
         if self.source == SOURCE_RECONFIGURE:
             stored = dict(self._get_reconfigure_entry().data)
-        if user_input is not None:
-            host = str(user_input[CONF_HOST]).strip().rstrip("/")
-            data = {CONF_VENDOR: VENDOR_KEY, CONF_PORTAL: PORTAL_LOCAL, CONF_HOST: host}
-            if not host or any(char.isspace() for char in host):
-                errors[CONF_HOST] = "invalid_host"
-            else:
-                try:
-                    unique_id = await self._kiwigrid_check(data)
-                except KiwigridLoginFailedError as err:
-                    errors["base"] = err.key
-                else:
-                    return await self._kiwigrid_finish(
-                        data, unique_id, f"Solarwatt Energy Manager ({host})"
-                    )
-        schema = vol.Schema(
-            {
-                vol.Required(
-                    CONF_HOST, default=(user_input or stored).get(CONF_HOST, "")
-                ): TextSelector()
-            }
+        # The manager's address is this form's main field: a host (``192.168.1.20``,
+        # ``em.local:8080``) or a full ``http://`` origin.
+        host_field, host = self.main_endpoint(
+            CONF_HOST, user_input, stored, errors, default_scheme="http", error="invalid_host"
         )
-        return self.async_show_form(step_id=STEP_LOCAL, data_schema=schema, errors=errors)
+        if host is not None:
+            data = {CONF_VENDOR: VENDOR_KEY, CONF_PORTAL: PORTAL_LOCAL, CONF_HOST: host}
+            try:
+                unique_id = await self._kiwigrid_check(data)
+            except KiwigridLoginFailedError as err:
+                errors["base"] = err.key
+            else:
+                return await self._kiwigrid_finish(
+                    data, unique_id, f"Solarwatt Energy Manager ({host})"
+                )
+        return self.async_show_form(
+            step_id=STEP_LOCAL, data_schema=vol.Schema(host_field), errors=errors
+        )
 
     async def async_step_kiwigrid_reconfigure(
         self, user_input: dict[str, Any] | None = None

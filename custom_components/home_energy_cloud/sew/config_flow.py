@@ -10,7 +10,6 @@ from typing import Any
 
 from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_RECONFIGURE, ConfigFlowResult
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
-from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
     BooleanSelector,
     SelectOptionDict,
@@ -39,10 +38,10 @@ from ..api.sew import (
     load_utilities,
     search_utilities,
 )
-from ..config_flow_base import HomeEnergyCloudFlowBase, normalize_base_url
+from ..config_flow_base import HomeEnergyCloudFlowBase
 from ..const import CONF_ADVANCED, CONF_BASE_URL, CONF_VENDOR, LOGGER
 from ..schema import vol
-from . import create_client, utility_of
+from . import SEW, create_client, utility_of
 from .const import (
     CONF_ACCOUNT,
     CONF_CODE,
@@ -121,7 +120,9 @@ class SewConfigFlow(HomeEnergyCloudFlowBase):
                 return await self.async_step_sew_credentials()
         schema = vol.Schema(
             {
-                vol.Required(CONF_UTILITY): SelectSelector(
+                # An empty default: without one the frontend pre-fills a required select with
+                # its first option, which a combo box shows as the raw id until a choice.
+                vol.Required(CONF_UTILITY, default=""): SelectSelector(
                     SelectSelectorConfig(
                         options=_utility_options(),
                         mode=SelectSelectorMode.DROPDOWN,
@@ -136,26 +137,29 @@ class SewConfigFlow(HomeEnergyCloudFlowBase):
     async def async_step_sew_custom(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """The "Other SEW utility" form: base URL (the main field), flavor and encryption."""
+        """The "Other SEW utility" form: base URL (the main field), flavor and encryption.
+
+        Reconfigure comes here first for such an entry, filled in from it.
+        """
         errors: dict[str, str] = {}
-        if user_input is not None and CONF_BASE_URL in user_input:
-            url = normalize_base_url(str(user_input[CONF_BASE_URL]))
-            if url is None:
-                errors[CONF_BASE_URL] = "invalid_base_url"
-            else:
-                self._sew_data = {
-                    CONF_UTILITY: OTHER_UTILITY_ID,
-                    CONF_BASE_URL: url,
-                    CONF_FLAVOR: user_input[CONF_FLAVOR],
-                    CONF_ENCRYPTED: bool(user_input.get(CONF_ENCRYPTED, True)),
-                }
-                return await self.async_step_sew_credentials()
-        current = user_input or {}
+        stored = getattr(self, "_sew_data", {})
+        if stored.get(CONF_UTILITY) != OTHER_UTILITY_ID:
+            stored = {}
+        url_field, url = self.main_endpoint(CONF_BASE_URL, user_input, stored, errors)
+        if user_input is not None and url is not None:
+            self._sew_data = {
+                # A reconfigure keeps its sign-in; only where to reach the utility changes.
+                **{k: stored[k] for k in (CONF_USERNAME, CONF_TRUSTED_DEVICE_ID) if k in stored},
+                CONF_UTILITY: OTHER_UTILITY_ID,
+                CONF_BASE_URL: url,
+                CONF_FLAVOR: user_input[CONF_FLAVOR],
+                CONF_ENCRYPTED: bool(user_input.get(CONF_ENCRYPTED, True)),
+            }
+            return await self.async_step_sew_credentials()
+        current = {**stored, **(user_input or {})}
         schema = vol.Schema(
             {
-                vol.Required(CONF_BASE_URL, default=current.get(CONF_BASE_URL, "")): TextSelector(
-                    TextSelectorConfig(type=TextSelectorType.URL)
-                ),
+                **url_field,
                 vol.Required(CONF_FLAVOR, default=current.get(CONF_FLAVOR, Flavor.PORTAL)): (
                     SelectSelector(
                         SelectSelectorConfig(
@@ -183,24 +187,25 @@ class SewConfigFlow(HomeEnergyCloudFlowBase):
         utility = get_utility(self._sew_data[CONF_UTILITY])
         if utility.is_custom:
             return {}
-        fields: dict[Any, Any] = {
-            vol.Required(
-                CONF_BASE_URL, default=self._sew_data.get(CONF_BASE_URL) or utility.base_url
-            ): TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-        }
+        encryption: dict[Any, Any] = {}
         if utility.flavor is Flavor.PORTAL:
-            fields[vol.Required(CONF_ENCRYPTED, default=self._encrypted())] = BooleanSelector()
-        return {
-            vol.Required(CONF_ADVANCED): section(vol.Schema(fields), {"collapsed": not open_it})
-        }
+            encryption[vol.Required(CONF_ENCRYPTED, default=self._encrypted())] = BooleanSelector()
+        # The utility's own URL is the default shown, not the vendor's reference host.
+        current = {CONF_BASE_URL: self._sew_data.get(CONF_BASE_URL) or utility.base_url}
+        invalid = (CONF_BASE_URL,) if open_it else ()
+        return self.endpoints_section(SEW, current, invalid=invalid, extra=encryption)
 
-    def _apply_advanced(self, advanced: dict[str, Any]) -> bool:
+    def _apply_advanced(self, user_input: dict[str, Any]) -> bool:
         """Take the Advanced section's values; False when the URL is not one."""
         utility = get_utility(self._sew_data[CONF_UTILITY])
+        advanced: dict[str, Any] = user_input.get(CONF_ADVANCED, {})
+        endpoints, invalid = self.endpoint_data(SEW, self.entered_endpoints(SEW, user_input, {}))
+        if invalid:
+            return False
         if CONF_BASE_URL in advanced:
-            url = normalize_base_url(str(advanced[CONF_BASE_URL]))
-            if url is None:
-                return False
+            # Stored only where it differs from the registry's, so the entry follows the
+            # utility if its listed URL changes.
+            url = SEW.endpoint_url(endpoints, CONF_BASE_URL)
             if url == utility.base_url:
                 self._sew_data.pop(CONF_BASE_URL, None)
             else:
@@ -218,7 +223,7 @@ class SewConfigFlow(HomeEnergyCloudFlowBase):
         """Username and password of the utility's web portal or app."""
         errors: dict[str, str] = {}
         if user_input is not None and CONF_USERNAME in user_input:
-            if not self._apply_advanced(user_input.get(CONF_ADVANCED, {})):
+            if not self._apply_advanced(user_input):
                 errors[CONF_ADVANCED] = "invalid_base_url"
             else:
                 self._sew_data[CONF_USERNAME] = str(user_input[CONF_USERNAME]).strip()
@@ -237,7 +242,7 @@ class SewConfigFlow(HomeEnergyCloudFlowBase):
                         type=TextSelectorType.PASSWORD, autocomplete="current-password"
                     )
                 ),
-                **self._advanced_section(open_it=bool(errors) and "base" in errors),
+                **self._advanced_section(open_it=bool(errors)),
             }
         )
         return self.async_show_form(
@@ -451,6 +456,11 @@ class SewConfigFlow(HomeEnergyCloudFlowBase):
     async def async_step_sew_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """The sign-in form again, filled in, for the same account."""
+        """The sign-in form again, filled in, for the same account.
+
+        An "Other SEW utility" entry gets its URL, flavor and encryption form first.
+        """
         self._sew_entry_data(dict(self._get_reconfigure_entry().data))
+        if self._sew_data[CONF_UTILITY] == OTHER_UTILITY_ID:
+            return await self.async_step_sew_custom()
         return await self.async_step_sew_credentials()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
-import os
 from typing import Final
 
 from ..api.sew.planner import HISTORY_DAYS as CLIENT_HISTORY_DAYS
@@ -23,25 +21,8 @@ CONF_CODE: Final = "code"
 # enough without asking the utility for what cannot have changed.
 UPDATE_INTERVAL: Final = timedelta(hours=4)
 
-HISTORY_DAYS_VARIABLE: Final = "HOME_ENERGY_CLOUD_SEW_HISTORY_DAYS"
-"""Environment variable for test set-ups only (the browser suite): a shorter first import."""
-
-
-def history_days_from(environ: Mapping[str, str]) -> int:
-    """The first import's reach in days: two years, or fewer where a test set-up asks.
-
-    Never more, so a stray value cannot make the utility serve more than the client's design
-    allows; anything that is not a positive number is ignored.
-    """
-    try:
-        asked = int(environ.get(HISTORY_DAYS_VARIABLE, ""))
-    except ValueError:
-        return CLIENT_HISTORY_DAYS
-    return min(asked, CLIENT_HISTORY_DAYS) if asked > 0 else CLIENT_HISTORY_DAYS
-
-
-HISTORY_DAYS: Final = history_days_from(os.environ)
-"""The first import's reach (two years); tests pass a few weeks instead."""
+HISTORY_DAYS: Final = CLIENT_HISTORY_DAYS
+"""The first import's reach (two years; less where the meter's data starts later)."""
 REQUEST_PACE: Final = 0.25
 """Seconds between the starts of two usage requests (dnlbck's pace, notes §5)."""
 IMPORT_CONCURRENCY: Final = 4

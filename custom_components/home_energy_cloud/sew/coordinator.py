@@ -1,8 +1,9 @@
 """SEW coordinator: the account's meters, bill, outage and month-to-date usage every few hours.
 
-After each successful refresh the statistics import runs in the background (the first one
-backfills years, one request per day), one at a time; its results (latest daily usage, data
-freshness) reach the entities when it ends.
+The month-to-date figures come with the newest day's usage read (every usage reply carries
+them); after each successful refresh the statistics import runs in the background with that
+read in hand (the first one backfills years, one request per day), one at a time; its results
+(latest daily usage, data freshness) reach the entities when it ends.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..api.sew import (
     SewModuleNotLicensedError,
     SewOutageStatus,
     SewResponseError,
+    SewUsage,
     SewUsageSummary,
     SewUtility,
 )
@@ -50,6 +52,9 @@ class SewMeterData:
     meter: SewMeter
     unit: str | None
     summary: SewUsageSummary | None
+    newest: tuple[date, SewUsage] | None = None
+    """The newest day's usage reply this refresh read (its month-to-date block is ``summary``);
+    the statistics import reuses it instead of asking for that day again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,14 +173,19 @@ class SewCoordinator(HomeEnergyCloudCoordinator[SewData]):
             except ApiError as err:
                 LOGGER.debug("SEW outage status unavailable: %s", err)
         meters: dict[str, SewMeterData] = {}
+        newest_day = self._today() - timedelta(days=1)
         for meter in self._meters:
+            # Every usage reply carries the month-to-date block (notes §2): the newest day's
+            # read gives it, and the import then reuses that read (a routine refresh stays at
+            # the days still changing, no separate monthly call).
             usage = await self._optional(
-                self.client.get_monthly_usage(account, meter, self._today()), "monthly usage"
+                self.importer.async_read_day(account, meter, newest_day), "usage"
             )
             meters[meter_unique_id(self.utility, self.account_number, meter)] = SewMeterData(
                 meter=meter,
                 unit=meter_unit(self.utility, meter),
                 summary=usage.summary if usage is not None else None,
+                newest=(newest_day, usage) if usage is not None else None,
             )
         return SewData(account=account, bill=bill, outage=outage, meters=meters)
 
@@ -222,7 +232,11 @@ class SewCoordinator(HomeEnergyCloudCoordinator[SewData]):
         try:
             for uid, meter_data in data.meters.items():
                 outcome = await self.importer.async_import(
-                    uid, data.account, meter_data.meter, meter_data.unit
+                    uid,
+                    data.account,
+                    meter_data.meter,
+                    meter_data.unit,
+                    prefetched=dict([meter_data.newest]) if meter_data.newest else None,
                 )
                 if outcome.error is not None:
                     raise outcome.error

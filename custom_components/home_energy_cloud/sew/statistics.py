@@ -1,16 +1,19 @@
-"""Hourly usage of each meter as external long-term statistics (the Energy and water dashboards).
+"""Usage of each meter as external long-term statistics (the Energy and water dashboards).
 
 The way core's opower does it, with the SEW lessons (notes §5): statistics owned by the
 integration (``async_add_external_statistics``, never the sensors' own ids); consumption and
 cost, plus return and credit on net meters, from the first day so no migration is needed later.
+Hourly where the meter has interval data (AMI), daily otherwise (one row per local day, at its
+local midnight): "hourly where interval data exists, daily otherwise".
 
-Per meter a stored marker, ``final_through``, says up to where the written hours are final.
+Per meter a stored marker, ``final_through``, says up to where the written rows are final.
 Each import re-reads from the day holding that instant (the first import: ``history_days``
-back), continues the running ``sum`` of every statistic from the last row the recorder holds
-before the marker (never from 0), and rewrites every hour it read: estimated hours are written
-(users see yesterday) and overwritten once final, and writing the same hour twice is an upsert.
-The marker moves over the leading days that are final, and only those. Rows are aware UTC
-hours, so the 23 and 25 hours of daylight-saving days are just hours.
+back, or from the meter's first billing cycle if that is later), continues the running ``sum``
+of every statistic from the last row the recorder holds before the marker (never from 0), and
+rewrites every row it read: estimated rows are written (users see yesterday) and overwritten
+once final, and writing the same row twice is an upsert. The marker moves over the leading days
+that are final, and only those. Rows are aware UTC hours, so the 23 and 25 hours of
+daylight-saving days are just hours.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from datetime import UTC, date, datetime, timedelta
 import re
 import time
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from homeassistant.components.recorder import get_instance
 from homeassistant.components.recorder.models import (
@@ -39,12 +41,16 @@ from homeassistant.util import dt as dt_util
 
 from ..api.exceptions import ApiError
 from ..api.sew import (
+    FetchResult,
     Pacer,
+    Resolution,
     ServiceType,
     SewAccount,
     SewClient,
     SewMeter,
+    SewUsage,
     SewUsageRow,
+    fetch_daily_windows,
     fetch_days,
     is_day_final,
     plan_import,
@@ -216,7 +222,7 @@ class ImportOutcome:
 
 
 class SewStatisticsImporter:
-    """Imports the hourly usage of one account's meters; one import at a time per entry."""
+    """Imports the usage of one account's meters; one import at a time per entry."""
 
     def __init__(
         self,
@@ -265,10 +271,64 @@ class SewStatisticsImporter:
             self._utility_id, self._utility_name, account.account_number, meter, unit
         )
 
+    async def async_read_day(self, account: SewAccount, meter: SewMeter, day: date) -> SewUsage:
+        """What an import reads for ``day``: its hours, or the daily window ending there."""
+        if meter.resolution is Resolution.HOURLY:
+            return await self._client.get_hourly_usage(account, meter, day)
+        return await self._client.get_daily_usage(account, meter, day)
+
+    async def _fetch(
+        self,
+        account: SewAccount,
+        meter: SewMeter,
+        days: Sequence[date],
+        prefetched: Mapping[date, SewUsage] | None,
+    ) -> FetchResult[SewUsage]:
+        """Hourly meters: one request per day; daily-only meters: a window at a time."""
+        if meter.resolution is Resolution.HOURLY:
+            return await fetch_days(
+                days,
+                lambda day: self._client.get_hourly_usage(account, meter, day),
+                concurrency=self._concurrency,
+                pacer=self._pacer,
+                prefetched=prefetched,
+            )
+        return await fetch_daily_windows(
+            days,
+            lambda end: self._client.get_daily_usage(account, meter, end),
+            self._client.time_zone,
+            pacer=self._pacer,
+            prefetched=prefetched,
+        )
+
+    async def _data_start(self, account: SewAccount, meter: SewMeter) -> date | None:
+        """The first day of the meter's first billing cycle (None: the utility does not say).
+
+        A backfill asks no day before it: a meter with weeks of history costs weeks of
+        requests, not two years of empty days.
+        """
+        try:
+            cycles = await self._client.get_monthly_usage(account, meter, self._today())
+        except ApiError as err:
+            # An auth error comes back from the first day's read as well, and is handled there.
+            LOGGER.debug("SEW billing cycles unavailable, backfilling the full reach: %s", err)
+            return None
+        start = min((row.start for row in cycles.rows), default=None)
+        return start.astimezone(self._client.time_zone).date() if start else None
+
     async def async_import(
-        self, key: str, account: SewAccount, meter: SewMeter, unit: str | None
+        self,
+        key: str,
+        account: SewAccount,
+        meter: SewMeter,
+        unit: str | None,
+        *,
+        prefetched: Mapping[date, SewUsage] | None = None,
     ) -> ImportOutcome:
-        """Bring one meter's statistics up to date (the first time: backfill ``history_days``)."""
+        """Bring one meter's statistics up to date (the first time: backfill ``history_days``).
+
+        ``prefetched``: replies the caller already read (see :meth:`async_read_day`).
+        """
         state = self.states.setdefault(key, MeterImportState())
         stats = self.statistics_of(account, meter, unit)
         sums: dict[str, float] = {}
@@ -281,8 +341,19 @@ class SewStatisticsImporter:
                 sums = found
         tz = self._client.time_zone
         today = self._today()
-        plan = plan_import(state.final_through, today, tz, history_days=self.history_days)
-        return await self._import_days(key, account, meter, stats, plan.days, sums, today, tz)
+        data_start = None
+        if state.final_through is None:
+            data_start = await self._data_start(account, meter)
+        plan = plan_import(
+            state.final_through,
+            today,
+            tz,
+            history_days=self.history_days,
+            data_start=data_start,
+        )
+        return await self._import_days(
+            key, account, meter, stats, plan.days, sums, today, prefetched
+        )
 
     async def async_reimport(
         self,
@@ -309,12 +380,7 @@ class SewStatisticsImporter:
         start, end = local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz)
         sums = await self._sums_before(stats, start) or {}
         old_end = await self._sums_before(stats, end) or {}
-        result = await fetch_days(
-            days,
-            lambda day: self._client.get_hourly_usage(account, meter, day),
-            concurrency=self._concurrency,
-            pacer=self._pacer,
-        )
+        result = await self._fetch(account, meter, days, None)
         rows = [row for _day, usage in result.results for row in usage.rows]
         points = hourly_points(rows, stats.ids, sums)
         self._write(stats, points)
@@ -358,21 +424,18 @@ class SewStatisticsImporter:
         days: Sequence[date],
         sums: Mapping[str, float],
         today: date,
-        tz: ZoneInfo,
+        prefetched: Mapping[date, SewUsage] | None,
     ) -> ImportOutcome:
         state = self.states[key]
-        result = await fetch_days(
-            days,
-            lambda day: self._client.get_hourly_usage(account, meter, day),
-            concurrency=self._concurrency,
-            pacer=self._pacer,
-        )
+        tz = self._client.time_zone
+        daily = meter.resolution is Resolution.DAILY
+        result = await self._fetch(account, meter, days, prefetched)
         rows = [row for _day, usage in result.results for row in usage.rows]
         points = hourly_points(rows, stats.ids, sums)
         self._write(stats, points)
         still_final = True
         for day, usage in result.results:
-            final = is_day_final(day, usage.rows, today, tz)
+            final = is_day_final(day, usage.rows, today, tz, daily=daily)
             if final and usage.rows:
                 state.latest_day = day
                 state.latest_day_usage = round(sum(row.quantity or 0.0 for row in usage.rows), 6)

@@ -42,7 +42,7 @@ from simulator.sew import (
 )
 
 from ..conftest import HOSTS
-from .conftest import REGISTRY_UTILITY, settle
+from .conftest import REGISTRY_UTILITY, settle, sew_entry_data
 
 pytestmark = pytest.mark.usefixtures("sew_fast_import")
 
@@ -293,3 +293,86 @@ async def test_reconfigure_refuses_another_login(
         result["flow_id"], _sign_in(simulator, flavor, TFA_USERNAME, TFA_PASSWORD)
     )
     assert result["step_id"] == "sew_code"
+
+
+@pytest.mark.parametrize("flavor", [Flavor.PORTAL], ids=["portal_a"])
+async def test_the_utility_picker_starts_without_a_choice(
+    hass: HomeAssistant, flavor: Flavor
+) -> None:
+    """Not the first option's raw id: the combo box starts empty."""
+    result = await _utility_step(hass)
+    field = next(iter(result["data_schema"].schema))
+    assert str(field) == CONF_UTILITY
+    assert field.default() == ""
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_UTILITY: ""})
+    assert result["errors"] == {CONF_UTILITY: "sew_utility_not_found"}
+
+
+@pytest.mark.parametrize("flavor", [Flavor.PORTAL], ids=["portal_a"])
+async def test_reconfigure_of_other_utility_changes_its_url_and_flavor(
+    hass: HomeAssistant, simulator: Simulator, flavor: Flavor, sew_fast_import: None
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Other SEW utility (•••4567)",
+        unique_id=f"sew:other:{HOME_ACCOUNT}",
+        data={
+            **sew_entry_data(simulator, Flavor.PORTAL),
+            CONF_UTILITY: "other",
+            CONF_FLAVOR: Flavor.PORTAL.value,
+            CONF_ENCRYPTED: True,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await settle(hass)
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "sew_custom"
+    fields = {str(key): key.default() for key in result["data_schema"].schema}
+    assert fields == {
+        CONF_BASE_URL: simulator.host_url("sew", HOSTS[Flavor.PORTAL]),
+        CONF_FLAVOR: Flavor.PORTAL.value,
+        CONF_ENCRYPTED: True,
+    }
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_BASE_URL: "nope", CONF_FLAVOR: "B", CONF_ENCRYPTED: False}
+    )
+    assert result["errors"] == {CONF_BASE_URL: "invalid_base_url"}
+    api = simulator.host_url("sew", HOSTS[Flavor.API])
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_BASE_URL: api, CONF_FLAVOR: "B", CONF_ENCRYPTED: False}
+    )
+    assert result["step_id"] == "sew_credentials"
+    fields = {str(key): key for key in result["data_schema"].schema}
+    assert fields[CONF_USERNAME].default() == USERNAME
+    assert CONF_ADVANCED not in fields
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: USERNAME, CONF_PASSWORD: PASSWORD}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await settle(hass)
+    assert entry.data[CONF_BASE_URL] == api
+    assert entry.data[CONF_FLAVOR] == Flavor.API.value
+    assert entry.data[CONF_ACCOUNT] == HOME_ACCOUNT
+    assert entry.runtime_data.client.utility.flavor is Flavor.API
+
+
+@pytest.mark.parametrize("flavor", [Flavor.PORTAL], ids=["portal_a"])
+async def test_the_advanced_section_shows_the_utility_s_own_url(
+    hass: HomeAssistant, simulator: Simulator, flavor: Flavor
+) -> None:
+    """Not the vendor's reference host; an invalid URL opens the section."""
+    result = await _credentials_step(hass, flavor)
+    fields = {str(key): key for key in result["data_schema"].schema}
+    section = result["data_schema"].schema[fields[CONF_ADVANCED]]
+    assert section.options["collapsed"] is True
+    inner = {str(key): key.default() for key in section.schema.schema}
+    assert inner == {CONF_BASE_URL: "https://onlineaccount.nppd.com", CONF_ENCRYPTED: True}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _sign_in(simulator, flavor, **{CONF_BASE_URL: "not a url"})
+    )
+    assert result["errors"] == {CONF_ADVANCED: "invalid_base_url"}
+    fields = {str(key): key for key in result["data_schema"].schema}
+    assert result["data_schema"].schema[fields[CONF_ADVANCED]].options["collapsed"] is False

@@ -85,8 +85,15 @@ class SewMeter:
     service: ServiceType
     unit: str | None
     """The utility's unit (``UOM``) as reported; None when the API does not say."""
-    is_ami: bool = False
+    is_ami: bool = True
+    """Whether the meter records interval (hourly) data; a meter without only has daily
+    readings. A utility that does not say is taken to have it (hourly was asked before)."""
     net_metered: bool = False
+
+    @property
+    def resolution(self) -> Resolution:
+        """The finest usage the utility keeps for this meter: hourly on AMI meters, else daily."""
+        return Resolution.HOURLY if self.is_ami else Resolution.DAILY
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +228,7 @@ def parse_meters(data: object) -> list[SewMeter]:
                 meter_number=number_,
                 service=service,
                 unit=text(row.get("UOM")) or text(row.get("Uom")),
-                is_ami=flag(row.get("IsAMI")),
+                is_ami=flag(row["IsAMI"]) if row.get("IsAMI") is not None else True,
                 net_metered=flag(row.get("IsNetMetering")),
             )
         )

@@ -12,13 +12,14 @@ a day.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..exceptions import ApiError
 from .models import SewUsageRow
+from .usage import SewUsage
 
 HISTORY_DAYS = 730
 GIVE_UP_DAYS = 10
@@ -51,10 +52,17 @@ def plan_import(
     tz: ZoneInfo,
     *,
     history_days: int = HISTORY_DAYS,
+    data_start: date | None = None,
 ) -> ImportPlan:
-    """The days to request, given the end of the last final hour stored (None: nothing yet)."""
+    """The days to request, given the end of the last final hour stored (None: nothing yet).
+
+    ``data_start``: the meter's first day with data where the utility tells (its first
+    billing cycle); no day before it is asked for.
+    """
     yesterday = today - timedelta(days=1)
     oldest = today - timedelta(days=history_days)
+    if data_start is not None:
+        oldest = max(oldest, data_start)
     if last_final is None:
         first, backfill = oldest, True
     else:
@@ -72,11 +80,13 @@ def is_day_final(
     tz: ZoneInfo,
     *,
     give_up_days: int = GIVE_UP_DAYS,
+    daily: bool = False,
 ) -> bool:
-    """Whether a day's hourly rows will not change any more."""
+    """Whether a day's rows (hourly, or its one ``daily`` row) will not change any more."""
     if (today - day).days >= give_up_days:
         return True
-    return len(rows) == hours_in_day(day, tz) and all(row.final for row in rows)
+    expected = 1 if daily else hours_in_day(day, tz)
+    return len(rows) == expected and all(row.final for row in rows)
 
 
 @dataclass(slots=True)
@@ -119,17 +129,22 @@ async def fetch_days[T](
     *,
     concurrency: int = 4,
     pacer: Pacer | None = None,
+    prefetched: Mapping[date, T] | None = None,
 ) -> FetchResult[T]:
     """Fetch every day, at most ``concurrency`` at once, each start passing the pacer.
 
-    On the first API error no new day is started (other errors propagate); the result holds
-    the days before the first failed one (in order) and that failure.
+    ``prefetched``: replies already in hand (the refresh that started the import read the
+    newest day for its month-to-date figures); those days cost no request. On the first API
+    error no new day is started (other errors propagate); the result holds the days before the
+    first failed one (in order) and that failure.
     """
     semaphore = asyncio.Semaphore(max(1, concurrency))
-    outcomes: dict[date, T | ApiError] = {}
+    outcomes: dict[date, T | ApiError] = dict(prefetched or {})
     stop = asyncio.Event()
 
     async def one(day: date) -> None:
+        if day in outcomes:
+            return
         async with semaphore:
             if stop.is_set():
                 return
@@ -152,3 +167,45 @@ async def fetch_days[T](
             break
         result.results.append((day, outcome))
     return result
+
+
+async def fetch_daily_windows(
+    days: Sequence[date],
+    fetch: Callable[[date], Awaitable[SewUsage]],
+    tz: ZoneInfo,
+    *,
+    pacer: Pacer | None = None,
+    prefetched: Mapping[date, SewUsage] | None = None,
+) -> FetchResult[SewUsage]:
+    """Daily rows of every day, read as windows ending at a day (``fetch(end)``).
+
+    The server picks each window's length (notes §2: about 30 days, or a billing cycle), so
+    the walk goes back from the newest day, each window ending the day before the oldest row
+    of the last. It stops at the first day, or where a window holds nothing older (the start
+    of the meter's data, or a server that ignores the date). The result has one entry per day
+    (no rows where the utility has none); after an API error it is empty, since the days
+    read so far are the newest and a chain must start at the oldest.
+    """
+    if not days:
+        return FetchResult()
+    first = days[0]
+    rows: dict[date, list[SewUsageRow]] = {day: [] for day in days}
+    end, oldest = days[-1], None
+    while True:
+        usage = (prefetched or {}).get(end)
+        if usage is None:
+            if pacer is not None:
+                await pacer.wait()
+            try:
+                usage = await fetch(end)
+            except ApiError as err:
+                return FetchResult(error=err)
+        row_days = [row.start.astimezone(tz).date() for row in usage.rows]
+        for row, day in zip(usage.rows, row_days, strict=True):
+            if day in rows and day <= end:
+                rows[day].append(row)
+        earliest = min(row_days, default=None)
+        if earliest is None or earliest <= first or (oldest is not None and earliest >= oldest):
+            break
+        oldest, end = earliest, earliest - timedelta(days=1)
+    return FetchResult(results=[(day, SewUsage(rows[day], None)) for day in days])
