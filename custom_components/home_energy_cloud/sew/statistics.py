@@ -57,6 +57,7 @@ from ..api.sew import (
 )
 from ..api.sew.planner import local_midnight
 from ..const import DOMAIN, LOGGER
+from ..recorder_jobs import async_recorder_read
 from .units import energy_unit_class
 
 STORAGE_VERSION = 1
@@ -462,7 +463,8 @@ class SewStatisticsImporter:
     async def _rows_between(
         self, stats: MeterStatistics, start: datetime, end: datetime | None
     ) -> dict[str, list[Any]]:
-        result: dict[str, list[Any]] = await get_instance(self._hass).async_add_executor_job(
+        result: dict[str, list[Any]] = await async_recorder_read(
+            self._hass,
             statistics_during_period,
             self._hass,
             start,
