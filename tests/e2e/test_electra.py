@@ -116,8 +116,7 @@ def test_refused_command_leaves_no_trace(
     ui.open_device(session, KITCHEN)
     dialog = ui.open_more_info(session, KITCHEN)
     expect(dialog.get_by_role("button", name="Mode Heat")).to_be_visible()
-    dialog.get_by_role("button", name=re.compile(r"^Mode ")).click()
-    dialog.get_by_role("menuitem", name="Cool", exact=True).click()
+    ui.pick_from_menu(dialog, dialog.get_by_role("button", name=re.compile(r"^Mode ")), "Cool")
     wait_until(
         "the simulator to receive AC_MODE COOL",
         lambda: any(

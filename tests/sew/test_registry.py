@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,3 +95,19 @@ def test_broken_registries_are_refused(breakage: Any) -> None:
     breakage(document)
     with pytest.raises(ValueError, match=r"."):
         parse_registry(document)
+
+
+def test_lookups_read_no_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flow and the set-up look utilities up in Home Assistant's event loop, where a file
+    read would block it: the registry is read when its module is imported (in an executor)."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the registry file was read at lookup time")
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(builtins, "open", refuse)
+    assert search_utilities("nppd")[0].id == "nppd"
+    assert get_utility(OTHER_UTILITY_ID).is_custom
+    assert len(load_utilities()) > 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
 import json
 from pathlib import Path
 from typing import Any
@@ -127,10 +126,19 @@ def parse_registry(document: object) -> tuple[SewUtility, ...]:
     return utilities
 
 
-@cache
-def load_utilities() -> tuple[SewUtility, ...]:
-    """The shipped registry (read once)."""
+def _read_registry() -> tuple[SewUtility, ...]:
     return parse_registry(json.loads(REGISTRY_FILE.read_text(encoding="utf-8")))
+
+
+# Read with the module: Home Assistant imports integrations in an executor thread, while the
+# config flow and the set-up that look utilities up run in its event loop, where a file read
+# blocks every other integration (and Home Assistant logs it as a bug of ours).
+_UTILITIES = _read_registry()
+
+
+def load_utilities() -> tuple[SewUtility, ...]:
+    """The shipped registry (read when this module was imported)."""
+    return _UTILITIES
 
 
 def get_utility(utility_id: str) -> SewUtility:
