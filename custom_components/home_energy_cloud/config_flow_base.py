@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
@@ -15,6 +16,31 @@ from .const import CONF_ADVANCED, CONF_VENDOR
 from .schema import vol
 from .vendor_spec import VendorSpec
 from .vendors import VENDORS, get_vendor
+
+
+def account_fields(username: str, *, email: bool = False) -> dict[Any, Any]:
+    """Username and password fields that a browser's password manager fills in.
+
+    The password is never prefilled, so a form shown again after an error asks for it anew.
+    """
+    return {
+        vol.Required(CONF_USERNAME, default=username): TextSelector(
+            TextSelectorConfig(
+                type=TextSelectorType.EMAIL if email else TextSelectorType.TEXT,
+                autocomplete="username",
+            )
+        ),
+        **password_field(),
+    }
+
+
+def password_field() -> dict[Any, Any]:
+    """The account's password alone (re-authentication)."""
+    return {
+        vol.Required(CONF_PASSWORD): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
+        )
+    }
 
 
 def normalize_base_url(value: str) -> str | None:

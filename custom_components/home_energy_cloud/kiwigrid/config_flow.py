@@ -14,9 +14,6 @@ from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 
 from ..api.exceptions import ApiConnectionError, ApiError, ApiProtocolError
@@ -29,7 +26,7 @@ from ..api.kiwigrid import (
     LocalEnergyManagerClient,
     Portal,
 )
-from ..config_flow_base import HomeEnergyCloudFlowBase
+from ..config_flow_base import HomeEnergyCloudFlowBase, account_fields, password_field
 from ..const import CONF_ADVANCED, CONF_VENDOR, LOGGER
 from ..schema import vol
 from . import KIWIGRID, create_client, portal_of
@@ -180,14 +177,7 @@ class KiwigridConfigFlow(HomeEnergyCloudFlowBase):
         defaults = user_input or stored
         schema = vol.Schema(
             {
-                vol.Required(CONF_USERNAME, default=defaults.get(CONF_USERNAME, "")): TextSelector(
-                    TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")
-                ),
-                vol.Required(CONF_PASSWORD): TextSelector(
-                    TextSelectorConfig(
-                        type=TextSelectorType.PASSWORD, autocomplete="current-password"
-                    )
-                ),
+                **account_fields(defaults.get(CONF_USERNAME, ""), email=True),
                 **self.endpoints_section(KIWIGRID, entered, keys=keys, invalid=invalid),
             }
         )
@@ -258,15 +248,7 @@ class KiwigridConfigFlow(HomeEnergyCloudFlowBase):
                 return self.async_update_reload_and_abort(
                     entry, data_updates={CONF_PASSWORD: data[CONF_PASSWORD]}
                 )
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_PASSWORD): TextSelector(
-                    TextSelectorConfig(
-                        type=TextSelectorType.PASSWORD, autocomplete="current-password"
-                    )
-                )
-            }
-        )
+        schema = vol.Schema(password_field())
         return self.async_show_form(
             step_id=STEP_REAUTH,
             data_schema=schema,

@@ -17,8 +17,6 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
     SelectSelectorMode,
     TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 
 from ..api.exceptions import ApiError, ApiProtocolError
@@ -38,7 +36,7 @@ from ..api.sew import (
     load_utilities,
     search_utilities,
 )
-from ..config_flow_base import HomeEnergyCloudFlowBase
+from ..config_flow_base import HomeEnergyCloudFlowBase, account_fields, password_field
 from ..const import CONF_ADVANCED, CONF_BASE_URL, CONF_VENDOR, LOGGER
 from ..schema import vol
 from . import SEW, create_client, utility_of
@@ -234,14 +232,7 @@ class SewConfigFlow(HomeEnergyCloudFlowBase):
         username = self._sew_data.get(CONF_USERNAME, "")
         schema = vol.Schema(
             {
-                vol.Required(CONF_USERNAME, default=username): TextSelector(
-                    TextSelectorConfig(type=TextSelectorType.TEXT, autocomplete="username")
-                ),
-                vol.Required(CONF_PASSWORD): TextSelector(
-                    TextSelectorConfig(
-                        type=TextSelectorType.PASSWORD, autocomplete="current-password"
-                    )
-                ),
+                **account_fields(username),
                 **self._advanced_section(open_it=bool(errors)),
             }
         )
@@ -437,15 +428,7 @@ class SewConfigFlow(HomeEnergyCloudFlowBase):
             result = await self._sew_sign_in(errors)
             if result is not None:
                 return result
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_PASSWORD): TextSelector(
-                    TextSelectorConfig(
-                        type=TextSelectorType.PASSWORD, autocomplete="current-password"
-                    )
-                )
-            }
-        )
+        schema = vol.Schema(password_field())
         return self.async_show_form(
             step_id=STEP_REAUTH,
             data_schema=schema,
