@@ -199,6 +199,11 @@ class HomeAssistantProcess:
         state: dict[str, Any] = self.call("GET", f"/api/states/{entity_id}")
         return state
 
+    def devices(self, entry_id: str) -> list[dict[str, Any]]:
+        """The device registry's devices of one config entry."""
+        registry: list[dict[str, Any]] = self.ws({"type": "config/device_registry/list"})
+        return [device for device in registry if entry_id in device["config_entries"]]
+
     def entries(self) -> list[dict[str, Any]]:
         """The integration's config entries."""
         entries: list[dict[str, Any]] = self.call(

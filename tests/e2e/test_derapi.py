@@ -5,7 +5,6 @@ more-info dialog, and a vendor's repair shown and cleared."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from playwright.sync_api import expect
 import pytest
@@ -29,11 +28,6 @@ HOST_FIELDS = {
 # Each Derapi form has one secret, a password field: the frontend gives it no accessible name.
 SECRET = "input[type=password]"
 SOLAREDGE_SOLAR = f"{DOMAIN}:derapi_site_solaredge000001_solar_production"
-
-
-def _devices(home_assistant: HomeAssistantProcess, entry_id: str) -> list[dict[str, Any]]:
-    registry = home_assistant.ws({"type": "config/device_registry/list"})
-    return [device for device in registry if entry_id in device["config_entries"]]
 
 
 def test_add_derapi_with_a_refused_vendor_credential(
@@ -81,7 +75,7 @@ def test_add_derapi_with_a_refused_vendor_credential(
     (entry,) = home_assistant.entries()
     assert entry["state"] == "loaded"
 
-    devices = _devices(home_assistant, entry["entry_id"])
+    devices = home_assistant.devices(entry["entry_id"])
     solaredge = next(device for device in devices if device["manufacturer"] == "SolarEdge")
     session.goto(f"/config/devices/device/{solaredge['id']}")
     page = session.page

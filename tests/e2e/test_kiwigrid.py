@@ -50,11 +50,8 @@ def _site_energy_meters(home_assistant: HomeAssistantProcess, entry_id: str) -> 
 
 def _battery_device(home_assistant: HomeAssistantProcess, entry_id: str, name: str) -> str:
     """The device id of the entry's battery called ``name`` (the scenario's "MyReserve 1")."""
-    devices = home_assistant.ws({"type": "config/device_registry/list"})
     (device_id,) = (
-        device["id"]
-        for device in devices
-        if entry_id in device["config_entries"] and device["name"] == name
+        device["id"] for device in home_assistant.devices(entry_id) if device["name"] == name
     )
     return str(device_id)
 

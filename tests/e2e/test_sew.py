@@ -4,8 +4,6 @@ the imported usage and cost on the Energy dashboard and the water dashboard."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from playwright.sync_api import expect
 import pytest
 
@@ -35,11 +33,6 @@ WATER_CONSUMPTION = f"{PREFIX}_{WATER_METER.lower()}_water_consumption"
 WATER_COST = f"{PREFIX}_{WATER_METER.lower()}_water_cost"
 # The sign-in form's password field: the frontend gives it no accessible name.
 SECRET = "input[type=password]"
-
-
-def _devices(home_assistant: HomeAssistantProcess, entry_id: str) -> list[dict[str, Any]]:
-    registry = home_assistant.ws({"type": "config/device_registry/list"})
-    return [device for device in registry if entry_id in device["config_entries"]]
 
 
 def test_add_sew_utility_with_a_wrong_password_then_the_right_one(
@@ -90,7 +83,7 @@ def test_add_sew_utility_with_a_wrong_password_then_the_right_one(
     (entry,) = home_assistant.entries()
     assert entry["state"] == "loaded"
 
-    devices = _devices(home_assistant, entry["entry_id"])
+    devices = home_assistant.devices(entry["entry_id"])
     names = {str(device["name"]) for device in devices}
     assert names == {f"{UTILITY} account", "Electric meter", "Water meter"}
     electric = next(device for device in devices if device["name"] == "Electric meter")
